@@ -1,0 +1,68 @@
+"""The WSGI application factory: `bot.app:create_app()`.
+
+Configuration is layered (settings file, environment, then `overrides` from tests); a
+missing secret or a broken knowledge base stops start-up with one clear line.
+"""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Mapping
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from .clock import Clock
+from .config import ConfigError, load_config
+from .context import BotContext, build_context
+from .dispatcher import Dispatcher
+
+log = logging.getLogger(__name__)
+
+
+def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | None = None,
+               ctx: BotContext | None = None) -> Flask:
+    if ctx is None:
+        config = load_config(overrides)
+        config.check_secrets()
+        ctx = build_context(config, clock=clock)
+    config = ctx.config
+    try:
+        ctx.knowledge.current
+    except RuntimeError:
+        problems = [p for p in ctx.knowledge.last_problems if not p.warning]
+        raise ConfigError("知识库有错误，无法启动：" + "；".join(map(str, problems[:5])))
+    interval = float(config.get("knowledge.reload_interval", 3) or 0)
+    if interval > 0:
+        ctx.knowledge.watch(interval)
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = int(config.get("server.max_body_bytes", 1 << 20))
+    app.extensions["bot"] = ctx
+    dispatcher = Dispatcher(ctx)
+    app.extensions["dispatcher"] = dispatcher
+    executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="answer")
+
+    if config.channel_enabled("wechat"):
+        from .channels.wechat import WeChatChannel
+        app.register_blueprint(WeChatChannel(ctx, dispatcher, executor).blueprint())
+
+    @app.get("/healthz")
+    def healthz():
+        try:
+            ctx.redis.ping()
+        except Exception:
+            return jsonify(status="error", redis="unreachable"), 503
+        return jsonify(status="ok", faq_entries=len(ctx.knowledge.current.kb.entries),
+                       channels=[c for c in ("wechat", "feishu") if config.channel_enabled(c)])
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return exc.description or exc.name, exc.code, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unexpected error")
+        return "internal error", 500, {"Content-Type": "text/plain; charset=utf-8"}
+
+    return app

@@ -1,0 +1,1 @@
+"""Platform adapters: each verifies, parses and renders; none knows about intents."""

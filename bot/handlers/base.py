@@ -1,0 +1,34 @@
+"""The handler contract: match, then handle.
+
+`match` looks at the message and returns what it found (truthy) or None; `handle`
+gets that back, so work done while matching (an FAQ lookup) is not repeated.
+"""
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from ..context import BotContext
+from ..message import Message, Reply
+from ..nlp.normalize import fold
+
+
+class Handler(Protocol):
+    name: str
+
+    def match(self, msg: Message, ctx: BotContext) -> Any | None: ...
+
+    def handle(self, msg: Message, ctx: BotContext, found: Any) -> Reply: ...
+
+
+def command(msg: Message) -> str:
+    """The text as a command: width/case folded, punctuation and spaces collapsed."""
+    return fold(msg.text) if msg.kind == "text" else ""
+
+
+def contact_line(ctx: BotContext) -> str:
+    c = ctx.config.get("contact", {}) or {}
+    parts = [c.get("office"), c.get("place"), c.get("hours")]
+    line = "，".join(str(p) for p in parts if p)
+    extra = "；".join(f"{label}{c[key]}" for key, label in (("phone", "电话 "), ("email", "邮箱 "))
+                     if c.get(key))
+    return f"{line}；{extra}" if extra else line

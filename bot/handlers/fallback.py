@@ -1,0 +1,38 @@
+"""When nothing fits: say so honestly, suggest topics, and say how to reach a person.
+
+A declined question is recorded so staff can see what students ask that the KB lacks.
+"""
+from __future__ import annotations
+
+from ..context import BotContext
+from ..message import Message, Reply
+from ..nlp.matcher import MatchResult
+from .base import contact_line
+
+
+def decline_reply(msg: Message, ctx: BotContext, result: MatchResult | None) -> Reply:
+    if result is not None and result.analysis.normalized:
+        best = result.best
+        ctx.unanswered.record(result.analysis.normalized, msg.text,
+                              best.id if best else None, result.score)
+    text = "抱歉，这个问题我暂时回答不了，已经记下来转给老师完善。"
+    topics = "、".join(ctx.knowledge.current.kb.categories()[:8])
+    if topics:
+        text += f"\n我能回答这些方面的问题：{topics}。换个说法试试，或发送“帮助”。"
+    contact = contact_line(ctx)
+    if contact:
+        text += f"\n需要人工帮助请联系：{contact}"
+    return Reply(text)
+
+
+class FallbackHandler:
+    name = "fallback"
+
+    def match(self, msg: Message, ctx: BotContext) -> bool:
+        return True
+
+    def handle(self, msg: Message, ctx: BotContext, found: bool) -> Reply:
+        return decline_reply(msg, ctx, None)
+
+
+handler = FallbackHandler()

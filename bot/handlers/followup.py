@@ -1,0 +1,41 @@
+"""A digit picks from the numbered list this student was just sent."""
+from __future__ import annotations
+
+import re
+
+from ..context import BotContext
+from ..message import Message, Reply
+from ..store.conversation import Choice
+from .base import command
+from .faq import answer_reply
+
+DIGIT = re.compile(r"^(?:第\s*)?(\d{1,2})(?:\s*个|\s*条)?$")
+
+
+class FollowupHandler:
+    name = "followup"
+
+    def match(self, msg: Message, ctx: BotContext) -> int | None:
+        m = DIGIT.match(command(msg))
+        return int(m.group(1)) if m else None
+
+    def handle(self, msg: Message, ctx: BotContext, found: int) -> Reply:
+        choices = ctx.conversation.choices(msg.channel, msg.user_id)
+        if not choices:
+            return Reply("您回复的编号没有对应的列表（列表可能已经过期了）。请直接用一句话提问，"
+                         "或发送“帮助”看看我能做什么。")
+        if not 1 <= found <= len(choices):
+            return Reply(f"请回复 1 到 {len(choices)} 之间的数字。")
+        return self.run(choices[found - 1], msg, ctx)
+
+    def run(self, choice: Choice, msg: Message, ctx: BotContext) -> Reply:
+        if choice.action == "faq":
+            entry = ctx.knowledge.current.kb.by_id(choice.value)
+            if entry is None:
+                return Reply("这条问答刚刚被老师更新了，请重新提问一次。")
+            ctx.faq_stats.hit(entry.id)
+            return answer_reply(entry)
+        return Reply("这个选项已经失效了，请重新提问。")
+
+
+handler = FollowupHandler()

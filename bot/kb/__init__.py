@@ -1,0 +1,1 @@
+"""The staff-edited knowledge base: schema, loading with validation, hot reload."""

@@ -1,0 +1,48 @@
+"""The plain values that cross the line between channels and the core.
+
+Channels turn a platform payload into a `Message` and render a `Reply`; nothing
+platform-specific gets past them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Message:
+    channel: str                 # "wechat", "feishu", "cli"
+    user_id: str
+    text: str = ""
+    kind: str = "text"           # "text", "event", or the platform's media kind ("image", …)
+    event: str | None = None     # for kind == "event": "subscribe", "unsubscribe", "click", …
+    event_key: str | None = None
+    msg_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot says. `items` are numbered choices; `silent` means say nothing."""
+
+    text: str = ""
+    items: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    footer: str = ""
+    silent: bool = False
+    faq_id: str | None = None
+
+    def as_text(self) -> str:
+        """The reply as one plain text, for channels without cards."""
+        parts = [self.text] if self.text else []
+        if self.items:
+            parts.append("\n".join(f"{n}. {item}" for n, item in enumerate(self.items, 1)))
+        if self.links:
+            parts.append("\n".join(f"{link.title}：{link.url}" for link in self.links))
+        if self.footer:
+            parts.append(self.footer)
+        return "\n".join(parts)

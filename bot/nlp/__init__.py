@@ -1,0 +1,1 @@
+"""Understanding what a student typed: normalize, correct, tokenize, match against the FAQ."""

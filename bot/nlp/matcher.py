@@ -1,0 +1,206 @@
+"""Matching a student's question to FAQ entries, with one confidence in [0, 1] each.
+
+Two stages keep it fast at thousands of entries: an inverted index over words and
+character bigrams (TF-IDF cosine and containment, accumulated with numpy over only
+the postings the question touches) picks a short list; then each short-listed entry
+is scored with fuzzy string similarity (rapidfuzz) and keyword evidence, and the
+features are combined into one confidence. The weights were fitted on the dev set
+in `bench/data/dev_cases.yaml` (see `bench/tune.py`); the test set is held out.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from ..kb.model import FaqEntry, KnowledgeBase
+from .analyzer import Analysis, Analyzer
+
+FEATURE_WEIGHTS = {"w": 1.0, "c": 0.3}   # words, characters; anything else is a bigram
+BIGRAM_WEIGHT = 0.6
+SHORTLIST = 12
+
+# Confidence = sigmoid(bias + Σ weight * feature); fitted by bench/tune.py.
+WEIGHTS = {
+    "cos": 3.0,
+    "cont": 2.0,
+    "union": 2.0,
+    "fuzz": 2.5,
+    "partial": 0.8,
+    "keyword": 1.2,
+}
+BIAS = -5.0
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    answer: float = 0.55
+    suggest: float = 0.36
+    max_suggestions: int = 3
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str
+    score: float
+    features: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    analysis: Analysis
+    candidates: tuple[Candidate, ...]
+    decision: str  # "answer", "suggest" or "decline"
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def score(self) -> float:
+        return self.candidates[0].score if self.candidates else 0.0
+
+    @property
+    def answer_id(self) -> str | None:
+        return self.candidates[0].id if self.decision == "answer" else None
+
+
+class _Text:
+    __slots__ = ("compact", "features")
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.compact = analysis.compact
+        self.features = set(analysis.features)
+
+
+class FaqMatcher:
+    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None,
+                 analyzer: Analyzer | None = None) -> None:
+        self.kb = kb
+        self.thresholds = thresholds or Thresholds()
+        keywords = [k for e in kb.entries for k in e.keywords]
+        self.analyzer = analyzer or Analyzer(kb.synonyms, keywords)
+        self._build(kb.entries)
+
+    # -- index -------------------------------------------------------------------------
+    def _build(self, entries: Sequence[FaqEntry]) -> None:
+        self.entries = list(entries)
+        n = len(self.entries)
+        self._texts: list[list[_Text]] = []
+        self._keywords: list[tuple[str, ...]] = []
+        unions: list[set[str]] = []
+        for e in self.entries:
+            texts = [_Text(self.analyzer.analyze(t)) for t in (e.question, *e.similar)]
+            kws = tuple(sorted({self.analyzer.analyze(k).compact for k in e.keywords} - {""}))
+            union = set().union(*(t.features for t in texts))
+            union.update("w:" + k for k in kws)
+            self._texts.append(texts)
+            self._keywords.append(kws)
+            unions.append(union)
+
+        df: dict[str, int] = defaultdict(int)
+        for union in unions:
+            for f in union:
+                df[f] += 1
+        self._idf = {f: math.log(1 + n / d) for f, d in df.items()}
+        self._unknown_idf = math.log(1 + 2 * max(n, 1))
+
+        self._union_vecs = [self._unit(self._weights(u)) for u in unions]
+        postings: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
+        starts, row = [], 0
+        for texts in self._texts:
+            starts.append(row)
+            for t in texts:
+                w = self._weights(t.features)
+                unit = self._unit(w)
+                for f, v in unit.items():
+                    postings[f].append((row, v, v * v))
+                row += 1
+        self._n_rows = row
+        self._starts = np.asarray(starts, dtype=np.intp)
+        self._feat = {}
+        self._post: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for f, plist in postings.items():
+            self._feat[f] = len(self._post)
+            arr = np.asarray(plist, dtype=np.float64)
+            self._post.append((arr[:, 0].astype(np.intp), arr[:, 1].copy(), arr[:, 2].copy()))
+
+    def _weights(self, features: set[str] | Sequence[str]) -> dict[str, float]:
+        out = {}
+        for f in features:
+            idf = self._idf.get(f, self._unknown_idf)
+            kind = FEATURE_WEIGHTS.get(f[0]) if f[1:2] == ":" else None
+            out[f] = idf * (kind if kind is not None else BIGRAM_WEIGHT)
+        return out
+
+    @staticmethod
+    def _unit(w: dict[str, float]) -> dict[str, float]:
+        norm = math.sqrt(sum(v * v for v in w.values())) or 1.0
+        return {f: v / norm for f, v in w.items()}
+
+    # -- matching ----------------------------------------------------------------------
+    def match(self, text: str, limit: int = 5) -> MatchResult:
+        analysis = self.analyzer.analyze(text)
+        candidates = self._rank(analysis)[:limit]
+        return MatchResult(analysis, tuple(candidates), self._decide(candidates))
+
+    def _decide(self, candidates: list[Candidate]) -> str:
+        if not candidates:
+            return "decline"
+        top = candidates[0].score
+        if top >= self.thresholds.answer:
+            return "answer"
+        if top >= self.thresholds.suggest:
+            return "suggest"
+        return "decline"
+
+    def _rank(self, a: Analysis) -> list[Candidate]:
+        if not a.features or not self.entries:
+            return []
+        q = self._unit(self._weights(set(a.features)))
+        cos = np.zeros(self._n_rows)
+        cont = np.zeros(self._n_rows)
+        touched = False
+        for f, v in q.items():
+            j = self._feat.get(f)
+            if j is None:
+                continue
+            rows, unit, sq = self._post[j]
+            cos[rows] += unit * v
+            cont[rows] += sq
+            touched = True
+        if not touched:
+            return []
+        ent_cos = np.maximum.reduceat(cos, self._starts)
+        ent_cont = np.maximum.reduceat(cont, self._starts)
+        pre = ent_cos + ent_cont
+        k = min(SHORTLIST, len(pre))
+        top = np.argpartition(-pre, k - 1)[:k] if len(pre) > k else np.arange(len(pre))
+        scored = [self._score(int(i), a, q, float(ent_cos[i]), float(ent_cont[i]))
+                  for i in top if pre[i] > 0]
+        scored.sort(key=lambda c: c.score, reverse=True)
+        return scored
+
+    def _score(self, i: int, a: Analysis, q: dict[str, float], cos: float,
+               cont: float) -> Candidate:
+        union = self._union_vecs[i]
+        union_cos = sum(v * union.get(f, 0.0) for f, v in q.items())
+        fz = partial = 0.0
+        for t in self._texts[i]:
+            if not t.compact:
+                continue
+            fz = max(fz, fuzz.ratio(a.compact, t.compact) / 100)
+            if len(t.compact) >= 3 and len(a.compact) > len(t.compact):
+                partial = max(partial, fuzz.partial_ratio(t.compact, a.compact) / 100)
+        kws = self._keywords[i]
+        keyword = sum(1 for k in kws if k in a.canonical) / len(kws) if kws else 0.0
+        feats = {"cos": cos, "cont": cont, "union": union_cos, "fuzz": fz,
+                 "partial": partial, "keyword": keyword}
+        z = BIAS + sum(WEIGHTS[name] * value for name, value in feats.items())
+        score = 1 / (1 + math.exp(-z))
+        return Candidate(self.entries[i].id, round(score, 4),
+                         tuple((k, round(v, 4)) for k, v in feats.items()))

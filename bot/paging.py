@@ -1,0 +1,46 @@
+"""Fitting a long reply into a channel's size limit without cutting a sentence.
+
+The cut lands after a sentence end; the student is pointed to the full text: the
+entry's link when it has one, otherwise "更多", which sends the rest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .message import Reply
+
+SENTENCE_ENDS = "。！？；\n!?;"
+MORE_HINT = "\n……（内容较长，回复“更多”继续阅读）"
+
+
+@dataclass(frozen=True)
+class Page:
+    text: str
+    rest: str | None   # what "更多" should send next, if anything
+
+
+def _fits(text: str, limit: int) -> bool:
+    return len(text.encode("utf-8")) <= limit
+
+
+def _cut(text: str, budget: int) -> tuple[str, str]:
+    """Longest prefix within `budget` bytes, ending at a sentence end when possible."""
+    data = text.encode("utf-8")[:budget]
+    head = data.decode("utf-8", errors="ignore")   # never half a character
+    best = max(head.rfind(ch) for ch in SENTENCE_ENDS)
+    if best >= len(head) // 3:
+        head = head[:best + 1]
+    return head.rstrip(), text[len(head):].lstrip()
+
+
+def paginate(reply: Reply, limit: int) -> Page:
+    text = reply.as_text()
+    if _fits(text, limit):
+        return Page(text, None)
+    if reply.links:
+        link = reply.links[0]
+        hint = f"\n……\n完整内容：{link.title} {link.url}"
+        head, _ = _cut(text, limit - len(hint.encode("utf-8")))
+        return Page(head + hint, None)
+    head, rest = _cut(text, limit - len(MORE_HINT.encode("utf-8")))
+    return Page(head + MORE_HINT, rest or None)

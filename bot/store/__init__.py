@@ -1,0 +1,1 @@
+"""Redis-backed storage behind narrow, named operations; keys come only from `keys.Keys`."""

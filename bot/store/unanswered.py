@@ -1,0 +1,62 @@
+"""Questions the bot declined or answered with low confidence, grouped for staff.
+
+Grouping is by normalized text, so 三方丢了咋办 and 三方丢了咋办？？ count as one.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import redis
+
+from .keys import Keys
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    normalized: str
+    count: int
+    example: str
+    best_id: str | None
+    best_score: float
+
+
+class UnansweredLog:
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self.r, self.keys = client, keys
+
+    def record(self, normalized: str, original: str, best_id: str | None, score: float) -> None:
+        if not normalized:
+            return
+        pipe = self.r.pipeline()
+        pipe.zincrby(self.keys.unanswered_counts(), 1, normalized)
+        pipe.hsetnx(self.keys.unanswered_examples(), normalized, original[:500])
+        pipe.hset(self.keys.unanswered_best(), normalized,
+                  json.dumps([best_id, round(score, 3)]))
+        pipe.execute()
+
+    def top(self, limit: int = 20) -> list[Unanswered]:
+        rows = self.r.zrevrange(self.keys.unanswered_counts(), 0, limit - 1, withscores=True)
+        if not rows:
+            return []
+        names = [n for n, _ in rows]
+        examples = self.r.hmget(self.keys.unanswered_examples(), names)
+        bests = self.r.hmget(self.keys.unanswered_best(), names)
+        out = []
+        for (name, count), example, best in zip(rows, examples, bests):
+            best_id, score = json.loads(best) if best else (None, 0.0)
+            out.append(Unanswered(name, int(count), example or name, best_id, float(score)))
+        return out
+
+
+class FaqStats:
+    """How often each FAQ entry was sent; ids are stable so counts survive edits."""
+
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self.r, self.keys = client, keys
+
+    def hit(self, faq_id: str) -> None:
+        self.r.hincrby(self.keys.faq_hits(), faq_id, 1)
+
+    def counts(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self.r.hgetall(self.keys.faq_hits()).items()}

@@ -1,0 +1,127 @@
+"""The command line as staff and newcomers use it: real processes, real output."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SMALL_KB
+
+
+def run(*args: str, env: dict | None = None, input: str | None = None, data_dir: Path | None = None):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "FEISHU_", "BOT_"))}
+    if data_dir is not None:
+        full_env["BOT_DATA_DIR"] = str(data_dir)
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=full_env,
+                          input=input, capture_output=True, text=True, timeout=120)
+
+
+def test_kb_check_passes_on_a_good_kb():
+    r = run("kb", "check", "--kb", str(SMALL_KB))
+    assert r.returncode == 0, r.stderr
+    assert "知识库检查通过：6 条问答" in r.stdout
+
+
+def test_kb_check_fails_with_file_and_line(tmp_path):
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "faq" / "a.yaml").write_text("- id: a\n  category: x\n  questoin: q\n  answer: a\n",
+                                             encoding="utf-8")
+    r = run("kb", "check", "--kb", str(tmp_path))
+    assert r.returncode == 1
+    lines = r.stdout.strip().splitlines()
+    assert f"{tmp_path.name}/faq/a.yaml:3: 未知字段“questoin”，您是不是想写“question”？" in lines
+    assert f"{tmp_path.name}/faq/a.yaml:1: 问答“a”缺少必填字段“question”" in lines
+
+
+def test_kb_ask_json_shape():
+    r = run("kb", "ask", "--kb", str(SMALL_KB), "--json", "三方丢了咋办")
+    data = json.loads(r.stdout)
+    assert set(data) == {"answer_id", "score", "candidates"}
+    assert data["answer_id"] == "tripartite-lost"
+    assert data["candidates"][0] == {"id": "tripartite-lost", "score": data["score"]}
+    off = json.loads(run("kb", "ask", "--kb", str(SMALL_KB), "--json", "食堂几点开门").stdout)
+    assert off["answer_id"] is None
+
+
+def test_kb_ask_shows_the_answer_that_would_be_sent():
+    r = run("kb", "ask", "--kb", str(SMALL_KB), "三方丢了咋办")
+    assert "tripartite-lost" in r.stdout and "先写一份情况说明" in r.stdout
+
+
+def test_kb_eval_json_and_floor(tmp_path):
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("- {q: 三方丢了咋办, expect: tripartite-lost}\n"
+                     "- {q: 选掉生条件, expect: xuandiao-conditions}\n"
+                     "- {q: 食堂几点开门, expect: null}\n"
+                     "- {q: 档案, expect: tripartite-sign}\n", encoding="utf-8")
+    r = run("kb", "eval", "--kb", str(SMALL_KB), "--json", str(cases))
+    data = json.loads(r.stdout)
+    assert {"total", "correct", "accuracy", "latency_us", "cases"} <= set(data)
+    assert data["total"] == 4 and data["correct"] == 3 and data["accuracy"] == 0.75
+    assert set(data["latency_us"]) == {"median", "p99"} and data["latency_us"]["median"] > 0
+    assert [c["ok"] for c in data["cases"]] == [True, True, True, False]
+    assert set(data["cases"][0]) == {"q", "expect", "got", "score", "ok"}
+    assert run("kb", "eval", "--kb", str(SMALL_KB), "--min-accuracy", "0.9", str(cases)).returncode == 1
+
+
+def test_kb_eval_rejects_unknown_expected_ids(tmp_path):
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("- {q: x, expect: no-such-entry}\n", encoding="utf-8")
+    r = run("kb", "eval", "--kb", str(SMALL_KB), str(cases))
+    assert r.returncode == 1 and "no-such-entry" in r.stderr
+
+
+def test_chat_and_unanswered_share_the_embedded_store(tmp_path):
+    r = run("chat", "--kb", str(SMALL_KB), "--user", "u1",
+            input="三方丢了咋办\n帮我写论文\n帮我写论文！\n", data_dir=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "先写一份情况说明" in r.stdout and "暂时回答不了" in r.stdout
+    report = run("kb", "unanswered", "--json", data_dir=tmp_path)
+    rows = json.loads(report.stdout)
+    assert rows[0]["normalized"] == "帮我写论文" and rows[0]["count"] == 2
+
+
+def test_missing_secret_for_an_enabled_channel_stops_with_one_line(tmp_path):
+    r = run("serve", "--port", "1", env={"BOT_CHANNELS__WECHAT__ENABLED": "true"}, data_dir=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        "缺少环境变量 WECHAT_TOKEN：wechat 渠道已启用，请设置它，或把 channels.wechat.enabled 设为 false"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_answers_healthz_on_the_embedded_redis(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "BOT_", "REDIS_URL"))}
+    env.update({"BOT_DATA_DIR": str(tmp_path), "WECHAT_TOKEN": "t"})
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        body = None
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
+                    body = json.loads(resp.read())
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(proc.stdout.read())
+                time.sleep(0.1)
+        assert body is not None and body["status"] == "ok"
+        assert body["faq_entries"] >= 60 and body["channels"] == ["wechat"]
+        assert (tmp_path / "redis.db").exists() or any(tmp_path.iterdir())
+    finally:
+        proc.terminate()
+        proc.wait(20)
