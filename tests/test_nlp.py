@@ -23,9 +23,9 @@ def test_courtesies_are_removed():
 
 
 @pytest.mark.parametrize("typed,canonical", [
-    ("三方丢了", "三方协议丢了"),          # synonym variant
+    ("三方丢了", "三方协议丢失"),          # synonym variants
     ("就业协议书", "三方协议"),
-    ("三方协意丢了", "三方协议丢了"),      # homophone typo
+    ("三方协意弄丢", "三方协议丢失"),      # homophone typo
     ("选掉生条件", "选调生条件"),
     ("档按怎么转", "档案怎么转"),
 ])
