@@ -20,16 +20,42 @@ from bot.nlp import matcher as mm
 DEV = Path(__file__).resolve().parent / "data" / "dev_cases.yaml"
 
 
-def dataset(matcher: mm.FaqMatcher, cases: list[dict]):
-    """Per case: the feature matrix of its short list and which row is right (-1: none)."""
+def dataset(matcher: mm.FaqMatcher | None, cases: list):
+    """Per case: the feature matrix of its short list and which row is right (-1: none).
+
+    `cases` are case dicts for `matcher`, or (matcher, case) pairs when matcher is None.
+    """
     names = list(mm.WEIGHTS)
     out = []
-    for case in cases:
-        cands = matcher._rank(matcher.analyzer.analyze(str(case["q"])))
+    for item in cases:
+        m, case = (matcher, item) if matcher is not None else item
+        cands = m._rank(m.analyzer.analyze(str(case["q"])))
         x = np.asarray([[dict(c.features)[k] for k in names] for c in cands]).reshape(-1, len(names))
         right = [i for i, c in enumerate(cands) if c.id == case.get("expect")]
         out.append((x, right[0] if right else -1, case.get("expect") is None))
     return names, out
+
+
+WRAPPERS = ("{}", "老师好，我是今年的应届毕业生，想问一下{}，谢谢老师",
+            "不好意思打扰了，我室友让我帮忙问问：{}？挺着急的")
+
+
+def augmented(kb, analyzer) -> list[dict]:
+    """Self-supervised cases from the KB itself: each paraphrase, with that paraphrase
+    left out of the index, must still find its entry (plain and wrapped in chit-chat)."""
+    from dataclasses import replace
+
+    from bot.kb.model import KnowledgeBase
+
+    out = []
+    for i, e in enumerate(kb.entries):
+        for held in e.similar:
+            rest = tuple(x for x in e.similar if x != held)
+            entries = kb.entries[:i] + (replace(e, similar=rest),) + kb.entries[i + 1:]
+            m = mm.FaqMatcher(KnowledgeBase(entries, kb.synonyms), analyzer=analyzer)
+            for wrap in WRAPPERS:
+                out.append((m, {"q": wrap.format(held), "expect": e.id}))
+    return out
 
 
 def fit(data, n_feat: int, l2: float = 0.003, steps: int = 4000, lr: float = 0.5):
@@ -62,21 +88,27 @@ def fit_ranking(data, n_feat: int, l2: float = 0.001, steps: int = 3000, lr: flo
     return w
 
 
-def calibrate(data, w, steps: int = 3000, lr: float = 0.5):
-    """Scale and bias so sigmoid(a * x·w + b) says how likely the top entry is right."""
-    tops, labels = [], []
+def calibrate(data, w, query_cols: list[int], steps: int = 5000, lr: float = 0.5):
+    """Confidence = sigmoid(a * x·w + Σ c_j * x_j + b) for the top entry.
+
+    Ranking cannot learn features that are the same for every candidate of a question
+    (`query_cols`, e.g. how much of it the KB has never seen); calibration can.
+    """
+    rows, labels = [], []
     for x, r, _ in data:
         if len(x):
             z = x @ w
-            tops.append(z.max())
-            labels.append(1.0 if int(z.argmax()) == r else 0.0)
-    t, y = np.asarray(tops), np.asarray(labels)
-    a, b = 1.0, 0.0
+            top = int(z.argmax())
+            rows.append([z[top], *(x[top, j] for j in query_cols)])
+            labels.append(1.0 if top == r else 0.0)
+    t, y = np.asarray(rows), np.asarray(labels)
+    coef, b = np.zeros(t.shape[1]), 0.0
+    coef[0] = 1.0
     for _ in range(steps):
-        p = 1 / (1 + np.exp(-(a * t + b)))
-        a -= lr * ((p - y) * t).mean()
+        p = 1 / (1 + np.exp(-(t @ coef + b)))
+        coef -= lr * (t.T @ (p - y)) / len(y)
         b -= lr * (p - y).mean()
-    return a, b
+    return coef, b
 
 
 def outcomes(data, w, b):
@@ -122,12 +154,17 @@ def main() -> int:
     kb = load_kb(load_config(env={}).knowledge_dir).kb
     matcher = mm.FaqMatcher(kb)
     names, data = dataset(matcher, load_cases(DEV))
+    _, extra = dataset(None, augmented(kb, matcher.analyzer))
+    train = data + extra
     if "--pointwise" in sys.argv:
-        w, b = fit(data, len(names))
+        w, b = fit(train, len(names))
     else:
-        raw = fit_ranking(data, len(names))
-        a, b = calibrate(data, raw)
-        w = raw * a
+        query_cols = [names.index("unknown")]
+        raw = fit_ranking(train, len(names))
+        coef, b = calibrate(train, raw, query_cols)
+        w = raw * coef[0]
+        for j, c in zip(query_cols, coef[1:]):
+            w[j] += c
     rows = outcomes(data, w, b)
     top1 = sum(r for _, r, off in rows if not off) / sum(not off for *_, off in rows)
     answer, suggest, acc, direct, declined = best_thresholds(rows)

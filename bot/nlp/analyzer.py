@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from .intents import intents
 from .normalize import normalize
 from .pinyin import is_han
 from .terms import TermTable
@@ -19,7 +20,7 @@ class Analysis:
     canonical: str             # homophones repaired, variants replaced by canonical terms
     tokens: tuple[str, ...]    # content words
     compact: str               # content words joined: what fuzzy matching compares
-    features: tuple[str, ...]  # words, character bigrams and characters, for the vector model
+    features: tuple[str, ...]  # words, character bigrams, characters and question kinds
 
 
 def bigrams(text: str) -> list[str]:
@@ -41,5 +42,6 @@ class Analyzer:
         tokens = tuple(content_tokens(self.tokenizer, canonical))
         compact = "".join(tokens)
         features = tuple(["w:" + t for t in tokens] + bigrams(compact)
-                         + ["c:" + ch for ch in set(compact) if is_han(ch)])
+                         + ["c:" + ch for ch in set(compact) if is_han(ch)]
+                         + ["q:" + i for i in intents(canonical)])
         return Analysis(normalized, canonical, tokens, compact, features)

@@ -20,28 +20,32 @@ from rapidfuzz import fuzz
 from ..kb.model import FaqEntry, KnowledgeBase
 from .analyzer import Analysis, Analyzer
 
-FEATURE_WEIGHTS = {"w": 1.0, "c": 0.3}   # words, characters; anything else is a bigram
+# words, characters, question kinds; anything else is a character bigram
+FEATURE_WEIGHTS = {"w": 1.0, "c": 0.3, "q": 0.8}
 BIGRAM_WEIGHT = 0.6
 SHORTLIST = 12
 
 # Confidence = sigmoid(BIAS + Σ weight * feature). Fitted on the dev set by `python -m
 # bench.tune` (listwise ranking, then calibrated); the test set stays held out.
 WEIGHTS = {
-    "cos": 1.48,
-    "cont": -0.32,
-    "union": 2.89,
-    "covered": 5.14,
-    "fuzz": 3.66,
-    "partial": 1.3,
-    "keyword": 2.51,
+    "cos": 1.06,
+    "cont": 0.7,
+    "union": 3.62,
+    "covered": 3.39,
+    "fuzz": 5.28,
+    "partial": 0.4,
+    "keyword": 5.05,
+    "anchor": -0.12,
+    "unknown": 1.71,
 }
-BIAS = -6.59
+BIAS = -6.76
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer: float = 0.3
-    suggest: float = 0.15
+    answer: float = 0.4
+    suggest: float = 0.28
+    margin: float = 0.05
     max_suggestions: int = 3
 
 
@@ -112,6 +116,9 @@ class FaqMatcher:
         self._unknown_idf = math.log(1 + 2 * max(n, 1))
 
         self._union_vecs = [self._unit(self._weights(u)) for u in unions]
+        # Each entry's most specific keyword: a question without it is rarely about it.
+        self._anchors = [max(kws, key=lambda k: self._idf.get("w:" + k, 0.0)) if kws else ""
+                         for kws in self._keywords]
         postings: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
         starts, row = [], 0
         for texts in self._texts:
@@ -154,16 +161,32 @@ class FaqMatcher:
         if not candidates:
             return "decline"
         top = candidates[0].score
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
         if top >= self.thresholds.answer:
-            return "answer"
+            # Two entries about equally likely: let the student pick rather than guess.
+            close = top - runner_up < self.thresholds.margin
+            return "suggest" if close and runner_up >= self.thresholds.suggest else "answer"
         if top >= self.thresholds.suggest:
             return "suggest"
         return "decline"
 
+    def _query_features(self, a: Analysis) -> set[str]:
+        features = set(a.features)
+        if a.tokens and len(a.tokens) <= 2 and not any(f.startswith("q:") for f in features):
+            features.add("q:what")  # a bare term (档案, 选调生) asks what it is
+        return features
+
+    def _unknown_share(self, a: Analysis) -> float:
+        """How much of the question's wording the knowledge base has never seen."""
+        weights = [(self._idf.get("w:" + t), self._unknown_idf) for t in a.tokens]
+        total = sum((w if w is not None else u) ** 2 for w, u in weights)
+        unknown = sum(u ** 2 for w, u in weights if w is None)
+        return unknown / total if total else 0.0
+
     def _rank(self, a: Analysis) -> list[Candidate]:
         if not a.features or not self.entries:
             return []
-        q = self._unit(self._weights(set(a.features)))
+        q = self._unit(self._weights(self._query_features(a)))
         cos = np.zeros(self._n_rows)
         cont = np.zeros(self._n_rows)
         touched = False
@@ -182,13 +205,14 @@ class FaqMatcher:
         pre = ent_cos + ent_cont
         k = min(SHORTLIST, len(pre))
         top = np.argpartition(-pre, k - 1)[:k] if len(pre) > k else np.arange(len(pre))
-        scored = [self._score(int(i), a, q, float(ent_cos[i]), float(ent_cont[i]))
+        unknown = self._unknown_share(a)
+        scored = [self._score(int(i), a, q, float(ent_cos[i]), float(ent_cont[i]), unknown)
                   for i in top if pre[i] > 0]
         scored.sort(key=lambda c: c.score, reverse=True)
         return scored
 
     def _score(self, i: int, a: Analysis, q: dict[str, float], cos: float,
-               cont: float) -> Candidate:
+               cont: float, unknown: float) -> Candidate:
         union = self._union_vecs[i]
         union_cos = covered = 0.0
         for f, v in q.items():
@@ -205,8 +229,9 @@ class FaqMatcher:
                 partial = max(partial, fuzz.partial_ratio(t.compact, a.compact) / 100)
         kws = self._keywords[i]
         keyword = sum(1 for k in kws if k in a.canonical) / len(kws) if kws else 0.0
+        anchor = 1.0 if self._anchors[i] and self._anchors[i] in a.canonical else 0.0
         feats = {"cos": cos, "cont": cont, "union": union_cos, "covered": covered, "fuzz": fz,
-                 "partial": partial, "keyword": keyword}
+                 "partial": partial, "keyword": keyword, "anchor": anchor, "unknown": unknown}
         z = BIAS + sum(WEIGHTS[name] * value for name, value in feats.items())
         score = 1 / (1 + math.exp(-z))
         return Candidate(self.entries[i].id, round(score, 4),

@@ -1,0 +1,27 @@
+"""What kind of answer a question wants, read from its question words.
+
+Question words are stopwords for content, yet 什么是三方协议 and 三方协议怎么签 want
+different answers; each family of question words becomes one feature instead.
+"""
+from __future__ import annotations
+
+import re
+
+# Order matters only for readability; every family that occurs is reported.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "what": ("什么是", "是什么", "是啥", "啥是", "啥叫", "什么叫", "叫什么", "干嘛的", "干什么的",
+             "有什么用", "有啥用", "什么意思", "啥意思", "是干嘛", "指什么", "定义", "介绍"),
+    "how": ("怎么", "如何", "怎样", "咋", "流程", "步骤", "手续", "办理"),
+    "fix": ("怎么办", "咋办", "咋整", "怎么处理", "如何处理", "补救"),
+    "where": ("哪里", "在哪", "哪儿", "去哪", "哪个地方", "几楼", "地址", "地点"),
+    "when": ("什么时候", "何时", "几号", "几月", "截止", "多久", "时间", "期限", "deadline"),
+    "can": ("能不能", "可以吗", "可不可以", "能否", "行不行", "是否", "能吗", "可以不", "行吗", "会不会"),
+    "howmuch": ("多少钱", "多少", "金额", "标准", "几万", "几千"),
+    "why": ("为什么", "为啥", "干嘛要", "有必要", "非要", "必须"),
+}
+_PATTERNS = {name: re.compile("|".join(map(re.escape, words))) for name, words in FAMILIES.items()}
+
+
+def intents(text: str) -> list[str]:
+    """The question-word families present in `text` (already folded and simplified)."""
+    return [name for name, pattern in _PATTERNS.items() if pattern.search(text)]
