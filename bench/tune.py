@@ -40,22 +40,23 @@ WRAPPERS = ("{}", "老师好，我是今年的应届毕业生，想问一下{}�
             "不好意思打扰了，我室友让我帮忙问问：{}？挺着急的")
 
 
-def augmented(kb, analyzer) -> list[dict]:
-    """Self-supervised cases from the KB itself: each paraphrase, with that paraphrase
-    left out of the index, must still find its entry (plain and wrapped in chit-chat)."""
+def augmented(kb, analyzer, per_entry: int = 2):
+    """Self-supervised cases from the KB itself: a paraphrase, with that paraphrase
+    left out of the index, must still find its entry (plain and wrapped in chit-chat).
+
+    Yields (matcher, case) pairs; each matcher is used and dropped, to bound memory.
+    """
     from dataclasses import replace
 
     from bot.kb.model import KnowledgeBase
 
-    out = []
     for i, e in enumerate(kb.entries):
-        for held in e.similar:
+        for held in e.similar[-per_entry:]:
             rest = tuple(x for x in e.similar if x != held)
             entries = kb.entries[:i] + (replace(e, similar=rest),) + kb.entries[i + 1:]
             m = mm.FaqMatcher(KnowledgeBase(entries, kb.synonyms), analyzer=analyzer)
             for wrap in WRAPPERS:
-                out.append((m, {"q": wrap.format(held), "expect": e.id}))
-    return out
+                yield m, {"q": wrap.format(held), "expect": e.id}
 
 
 def fit(data, n_feat: int, l2: float = 0.003, steps: int = 4000, lr: float = 0.5):
@@ -73,7 +74,7 @@ def fit(data, n_feat: int, l2: float = 0.003, steps: int = 4000, lr: float = 0.5
     return w, b
 
 
-def fit_ranking(data, n_feat: int, l2: float = 0.001, steps: int = 3000, lr: float = 0.3):
+def fit_ranking(data, n_feat: int, l2: float = 0.001, steps: int = 1000, lr: float = 0.5):
     """Listwise (softmax) weights: push the right entry to the top of its short list."""
     usable = [(x, r) for x, r, _ in data if len(x) and r >= 0]
     w = np.ones(n_feat)

@@ -56,8 +56,9 @@ class Dispatcher:
         if max_bytes is None:
             return reply.as_text()
         page = paginate(reply, max_bytes)
-        try:
-            self.ctx.conversation.set_more(msg.channel, msg.user_id, page.rest)
-        except Exception:
-            log.exception("could not keep the rest of a long answer")
+        if page.rest:  # a later short answer leaves it alone: "更多" still means the long one
+            try:
+                self.ctx.conversation.set_more(msg.channel, msg.user_id, page.rest)
+            except Exception:
+                log.exception("could not keep the rest of a long answer")
         return page.text

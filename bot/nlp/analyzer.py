@@ -34,7 +34,8 @@ class Analyzer:
         bootstrap = TermTable(synonyms, keywords)
         self.tokenizer = new_tokenizer(bootstrap.words)
         self.terms = TermTable(synonyms, keywords,
-                               is_common_word=lambda w: is_dictionary_word(self.tokenizer, w))
+                               is_common_word=lambda w: is_dictionary_word(self.tokenizer, w),
+                               segment=lambda t: self.tokenizer.lcut(t, HMM=False))
 
     def analyze(self, text: str) -> Analysis:
         normalized = normalize(text)

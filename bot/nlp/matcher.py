@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ..kb.model import FaqEntry, KnowledgeBase
 from .analyzer import Analysis, Analyzer
@@ -28,23 +28,23 @@ SHORTLIST = 12
 # Confidence = sigmoid(BIAS + Σ weight * feature). Fitted on the dev set by `python -m
 # bench.tune` (listwise ranking, then calibrated); the test set stays held out.
 WEIGHTS = {
-    "cos": 1.06,
-    "cont": 0.7,
-    "union": 3.62,
-    "covered": 3.39,
-    "fuzz": 5.28,
-    "partial": 0.4,
-    "keyword": 5.05,
-    "anchor": -0.12,
-    "unknown": 1.71,
+    "cos": 1.51,
+    "cont": 1.88,
+    "union": 2.05,
+    "covered": 2.7,
+    "fuzz": 2.81,
+    "partial": 1.45,
+    "keyword": 2.8,
+    "anchor": -0.82,
+    "unknown": 2.49,
 }
-BIAS = -6.76
+BIAS = -8.52
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer: float = 0.4
-    suggest: float = 0.28
+    answer: float = 0.3
+    suggest: float = 0.06
     margin: float = 0.05
     max_suggestions: int = 3
 
@@ -115,7 +115,10 @@ class FaqMatcher:
         self._idf = {f: math.log(1 + n / d) for f, d in df.items()}
         self._unknown_idf = math.log(1 + 2 * max(n, 1))
 
-        self._union_vecs = [self._unit(self._weights(u)) for u in unions]
+        union_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, u in enumerate(unions):
+            for f, v in self._unit(self._weights(u)).items():
+                union_postings[f].append((i, v))
         # Each entry's most specific keyword: a question without it is rarely about it.
         self._anchors = [max(kws, key=lambda k: self._idf.get("w:" + k, 0.0)) if kws else ""
                          for kws in self._keywords]
@@ -131,12 +134,20 @@ class FaqMatcher:
                 row += 1
         self._n_rows = row
         self._starts = np.asarray(starts, dtype=np.intp)
-        self._feat = {}
+        self._feat: dict[str, int] = {}
         self._post: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for f, plist in postings.items():
+        self._upost: list[tuple[np.ndarray, np.ndarray]] = []
+        empty = np.zeros(0)
+        for f, uplist in union_postings.items():  # every text feature is in its entry's union
             self._feat[f] = len(self._post)
-            arr = np.asarray(plist, dtype=np.float64)
-            self._post.append((arr[:, 0].astype(np.intp), arr[:, 1].copy(), arr[:, 2].copy()))
+            u = np.asarray(uplist, dtype=np.float64)
+            self._upost.append((u[:, 0].astype(np.intp), u[:, 1].copy()))
+            plist = postings.get(f)
+            if plist:
+                arr = np.asarray(plist, dtype=np.float64)
+                self._post.append((arr[:, 0].astype(np.intp), arr[:, 1].copy(), arr[:, 2].copy()))
+            else:
+                self._post.append((empty.astype(np.intp), empty, empty))
 
     def _weights(self, features: set[str] | Sequence[str]) -> dict[str, float]:
         out = {}
@@ -189,6 +200,8 @@ class FaqMatcher:
         q = self._unit(self._weights(self._query_features(a)))
         cos = np.zeros(self._n_rows)
         cont = np.zeros(self._n_rows)
+        ucos = np.zeros(len(self.entries))
+        covered = np.zeros(len(self.entries))
         touched = False
         for f, v in q.items():
             j = self._feat.get(f)
@@ -197,6 +210,9 @@ class FaqMatcher:
             rows, unit, sq = self._post[j]
             cos[rows] += unit * v
             cont[rows] += sq
+            owners, uw = self._upost[j]
+            ucos[owners] += uw * v
+            covered[owners] += v * v
             touched = True
         if not touched:
             return []
@@ -205,34 +221,45 @@ class FaqMatcher:
         pre = ent_cos + ent_cont
         k = min(SHORTLIST, len(pre))
         top = np.argpartition(-pre, k - 1)[:k] if len(pre) > k else np.arange(len(pre))
+        short = [int(i) for i in top if pre[i] > 0]
+        if not short:
+            return []
+        fz, partial = self._fuzzy(a.compact, short)
         unknown = self._unknown_share(a)
-        scored = [self._score(int(i), a, q, float(ent_cos[i]), float(ent_cont[i]), unknown)
-                  for i in top if pre[i] > 0]
+        scored = [self._score(i, a, {"cos": float(ent_cos[i]), "cont": float(ent_cont[i]),
+                                     "union": float(ucos[i]), "covered": float(covered[i]),
+                                     "fuzz": float(fz[n]), "partial": float(partial[n]),
+                                     "unknown": unknown})
+                  for n, i in enumerate(short)]
         scored.sort(key=lambda c: c.score, reverse=True)
         return scored
 
-    def _score(self, i: int, a: Analysis, q: dict[str, float], cos: float,
-               cont: float, unknown: float) -> Candidate:
-        union = self._union_vecs[i]
-        union_cos = covered = 0.0
-        for f, v in q.items():
-            u = union.get(f)
-            if u is not None:
-                union_cos += v * u
-                covered += v * v
-        fz = partial = 0.0
-        for t in self._texts[i]:
-            if not t.compact:
-                continue
-            fz = max(fz, fuzz.ratio(a.compact, t.compact) / 100)
-            if len(t.compact) >= 3 and len(a.compact) > len(t.compact):
-                partial = max(partial, fuzz.partial_ratio(t.compact, a.compact) / 100)
+    def _fuzzy(self, query: str, short: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Best fuzzy ratio, and best alignment of a text inside a longer question, per entry.
+
+        All texts of the short list go to rapidfuzz in one call each, not one call per text.
+        """
+        texts, owner = [], []
+        for n, i in enumerate(short):
+            for t in self._texts[i]:
+                if t.compact:
+                    texts.append(t.compact)
+                    owner.append(n)
+        fz, partial = np.zeros(len(short)), np.zeros(len(short))
+        if not texts or not query:
+            return fz, partial
+        np.maximum.at(fz, owner, process.cdist([query], texts, scorer=fuzz.ratio)[0] / 100)
+        inside = [j for j, t in enumerate(texts) if 3 <= len(t) < len(query)]
+        if inside:
+            scores = process.cdist([texts[j] for j in inside], [query], scorer=fuzz.partial_ratio)
+            np.maximum.at(partial, [owner[j] for j in inside], scores[:, 0] / 100)
+        return fz, partial
+
+    def _score(self, i: int, a: Analysis, feats: dict[str, float]) -> Candidate:
         kws = self._keywords[i]
-        keyword = sum(1 for k in kws if k in a.canonical) / len(kws) if kws else 0.0
-        anchor = 1.0 if self._anchors[i] and self._anchors[i] in a.canonical else 0.0
-        feats = {"cos": cos, "cont": cont, "union": union_cos, "covered": covered, "fuzz": fz,
-                 "partial": partial, "keyword": keyword, "anchor": anchor, "unknown": unknown}
-        z = BIAS + sum(WEIGHTS[name] * value for name, value in feats.items())
+        feats["keyword"] = sum(1 for k in kws if k in a.canonical) / len(kws) if kws else 0.0
+        feats["anchor"] = 1.0 if self._anchors[i] and self._anchors[i] in a.canonical else 0.0
+        z = BIAS + sum(WEIGHTS[name] * feats[name] for name in WEIGHTS)
         score = 1 / (1 + math.exp(-z))
         return Candidate(self.entries[i].id, round(score, 4),
-                         tuple((k, round(v, 4)) for k, v in feats.items()))
+                         tuple((name, feats[name]) for name in WEIGHTS))

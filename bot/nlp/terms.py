@@ -18,7 +18,8 @@ _FUNCTION_CHARS = frozenset("不没别的地得了是在我你他她它有和也
 
 class TermTable:
     def __init__(self, synonyms: Mapping[str, Iterable[str]], keywords: Iterable[str],
-                 is_common_word: Callable[[str], bool] = lambda w: False) -> None:
+                 is_common_word: Callable[[str], bool] = lambda w: False,
+                 segment: Callable[[str], list[str]] | None = None) -> None:
         self.canonical: dict[str, str] = {}
         for canon, variants in synonyms.items():
             c = fold(canon)
@@ -34,6 +35,7 @@ class TermTable:
             if fk:
                 self.canonical.setdefault(fk, fk)
         self._is_common_word = is_common_word
+        self._segment = segment
         self._pattern = self._compile(self.canonical)
         self._by_reading: dict[tuple[str, ...], str] = {}
         for term in sorted(self.canonical, key=len):
@@ -60,10 +62,25 @@ class TermTable:
             return text
         return self._pattern.sub(lambda m: self.canonical[m.group(0)], text)
 
+    def _boundaries(self, text: str) -> set[int] | None:
+        if self._segment is None:
+            return None
+        cuts, pos = {0}, 0
+        for word in self._segment(text):
+            pos += len(word)
+            cuts.add(pos)
+        return cuts
+
     def repair_homophones(self, text: str) -> str:
-        """Swap a run of characters that reads like a term but is not a real word."""
+        """Swap a run of characters that reads like a term but is not a real word.
+
+        The run must start and end where the segmenter cuts, so 承担违约 never turns
+        into 承单位约: a typo (选掉生 -> 选/掉/生) falls apart into single characters,
+        while a real phrase keeps its own words.
+        """
         if not self._by_reading:
             return text
+        cuts = self._boundaries(text)
         readings = [char_reading(c) for c in text]
         out: list[str] = []
         i, n = 0, len(text)
@@ -80,8 +97,10 @@ class TermTable:
                 if term is None:
                     continue
                 window = text[i:i + length]
-                if window != term and (self._is_common_word(window) or (
-                        length == 2 and any(c in _FUNCTION_CHARS for c in window))):
+                if window != term and (
+                        self._is_common_word(window)
+                        or (cuts is not None and (i not in cuts or i + length not in cuts))
+                        or (length == 2 and any(c in _FUNCTION_CHARS for c in window))):
                     continue
                 out.append(term)
                 i += length
