@@ -433,3 +433,69 @@ def test_unknown_event_types_are_acknowledged_and_ignored(app, ev, feishu):
     assert response.status_code == 200 and response.get_json() == {}
     settle(app)
     assert not replies(feishu)
+
+
+# -- long connection ------------------------------------------------------------------------------------
+def _ws_channel(ctx):
+    from bot.channels.feishu import FeishuChannel
+    return FeishuChannel(ctx, Dispatcher(ctx), ThreadPoolExecutor(4))
+
+
+def test_long_connection_events_take_the_same_path_as_the_webhook(make_ctx, feishu):
+    """The SDK dispatcher we register gets what `lark.ws.Client` hands it for an EVENT frame."""
+    from bot.channels.feishu_ws import event_handler
+
+    ctx = _ctx(make_ctx, feishu)
+    channel = _ws_channel(ctx)
+    handler = event_handler(channel)
+    frame = json.dumps(text("三方丢了咋办", message_id="om_ws", event_id="evt_ws")).encode()
+    handler._do_without_validation(frame)
+    handler._do_without_validation(frame)                     # redelivered: acts once
+    assert channel.wait_idle()
+    [reply] = replies(feishu)
+    assert reply.path.endswith("/om_ws/reply") and LOST_ANSWER in reply.content["text"]
+
+    app = create_app(ctx=ctx)                                 # the same event by webhook
+    events_for(app).post(text("三方丢了咋办", message_id="om_ws", event_id="evt_ws"))
+    settle(app)
+    assert len(replies(feishu)) == 1
+
+
+def test_long_connection_routes_typed_lark_events_and_card_presses(make_ctx, feishu,
+                                                                   doubtful_provider):
+    import lark_oapi as lark
+    from lark_oapi.api.im.v1 import P2ImMessageReceiveV1
+
+    from bot.channels.feishu_ws import event_handler
+
+    ctx = _ctx(make_ctx, feishu, provider=doubtful_provider)
+    channel = _ws_channel(ctx)
+    handler = event_handler(channel)
+    typed = lark.JSON.unmarshal(json.dumps(text("三方", user="ou_ws", message_id="om_ws_q")),
+                                P2ImMessageReceiveV1)
+    handler._processorMap["p2.im.message.receive_v1"].do(typed)
+    assert channel.wait_idle()
+    assert replies(feishu)[0].body["msg_type"] == "interactive"
+
+    press = json.dumps(card_event("", "1", user="ou_ws", message_id="om_ws_card")).encode()
+    response = handler._do_without_validation(press)
+    assert "toast" in lark.JSON.marshal(response)
+    assert channel.wait_idle()
+    answer = replies(feishu)[1]
+    assert answer.path.endswith("/om_ws_card/reply") and "您是不是想问" not in answer.content["text"]
+
+
+def test_long_connection_client_uses_the_configured_api_base_and_reconnects(make_ctx, feishu):
+    from bot.channels.feishu_ws import build_client
+
+    ctx = _ctx(make_ctx, feishu)
+    client = build_client(ctx, _ws_channel(ctx))
+    assert client._domain == feishu.url and client._auto_reconnect is True
+    assert client._app_id == APP_ID
+
+
+def test_feishu_connect_without_app_credentials_names_the_variable():
+    from .test_cli import run
+
+    r = run("feishu-connect")
+    assert r.returncode == 2 and "FEISHU_APP_ID" in r.stderr
