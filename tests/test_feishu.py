@@ -499,3 +499,56 @@ def test_feishu_connect_without_app_credentials_names_the_variable():
 
     r = run("feishu-connect")
     assert r.returncode == 2 and "FEISHU_APP_ID" in r.stderr
+
+
+def _mutations(node, path=()):
+    """Every payload with one value swapped for a value of the wrong type."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            for wrong in (None, 7, "x", [], {}, [1]):
+                yield path + (key,), wrong
+            yield from _mutations(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _mutations(value, path + (i,))
+
+
+def _mutated(payload, path, value):
+    copy = json.loads(json.dumps(payload))
+    node = copy
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    return copy
+
+
+def test_no_mistyped_field_in_an_event_makes_a_5xx(make_ctx, feishu):
+    app = create_app(ctx=_ctx(make_ctx, feishu))
+    ev = events_for(app)
+    post = message_event(VTOKEN, {"title": "t", "content": [[{"tag": "text", "text": "三方"}]]},
+                         message_type="post", chat_type="group",
+                         mentions=[mention("@_user_1", BOT_OPEN_ID, "就业助手")])
+    seeds = [post, card_event(VTOKEN, "1")]
+    statuses = set()
+    for seed in seeds:
+        for path, wrong in _mutations(seed):
+            response = ev.post(_mutated(seed, path, wrong))
+            assert response.status_code < 500, (path, wrong, response.data)
+            statuses.add(response.status_code)
+    settle(app)
+    assert statuses >= {200, 400}
+    ev.post(text("三方丢了咋办", message_id="om_after_fuzz"))
+    settle(app)
+    assert LOST_ANSWER in replies(feishu)[-1].content["text"]
+
+
+def test_long_answer_is_cut_and_more_sends_the_rest(make_ctx, feishu):
+    app = create_app(ctx=_ctx(make_ctx, feishu, channels={"feishu": {"max_reply_bytes": 2048}}))
+    ev = events_for(app)
+    ev.post(text("西部计划的完整流程是什么", user="ou_long"))
+    settle(app)
+    first = replies(feishu)[0].content["text"]
+    assert len(first.encode()) <= 2048 and "回复“更多”" in first
+    ev.post(text("更多", user="ou_long"))
+    settle(app)
+    assert replies(feishu)[1].content["text"].startswith("西部计划")

@@ -66,7 +66,8 @@ class Mention:
 
 def mentions(message: dict[str, Any]) -> list[Mention]:
     found = []
-    for m in message.get("mentions") or []:
+    listed = message.get("mentions")
+    for m in listed if isinstance(listed, list) else []:
         if isinstance(m, dict) and isinstance(m.get("key"), str):
             ident = m.get("id") if isinstance(m.get("id"), dict) else {}
             found.append(Mention(m["key"], str(ident.get("open_id") or "")))
@@ -95,7 +96,8 @@ def parse_message(payload: dict[str, Any]) -> tuple[Inbound, str, list[Mention]]
 
 def sender_is_app(payload: dict[str, Any]) -> bool:
     """Messages sent by bots (including this one) are never answered: no bot loops."""
-    sender = (payload.get("event") or {}).get("sender") or {}
+    event = payload.get("event")
+    sender = event.get("sender") if isinstance(event, dict) else None
     return isinstance(sender, dict) and sender.get("sender_type") == "app"
 
 
@@ -144,7 +146,8 @@ def post_text(content: dict[str, Any]) -> str:
         first = next(iter(content.values()))
         content = first if isinstance(first, dict) else {}
     lines = [content["title"]] if isinstance(content.get("title"), str) and content["title"] else []
-    for paragraph in content.get("content") or []:
+    paragraphs = content.get("content")
+    for paragraph in paragraphs if isinstance(paragraphs, list) else []:
         if not isinstance(paragraph, list):
             continue
         runs = [run.get("text") for run in paragraph
