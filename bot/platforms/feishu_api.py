@@ -19,7 +19,6 @@ import os
 import socket
 import threading
 from itertools import count
-from typing import Any
 
 import redis
 import requests
