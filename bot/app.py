@@ -46,6 +46,11 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     if config.channel_enabled("wechat"):
         from .channels.wechat import WeChatChannel
         app.register_blueprint(WeChatChannel(ctx, dispatcher, executor).blueprint())
+    if config.channel_enabled("feishu"):
+        from .channels.feishu import FeishuChannel
+        feishu = FeishuChannel(ctx, dispatcher, executor)
+        app.extensions["feishu"] = feishu
+        app.register_blueprint(feishu.blueprint())
 
     @app.get("/healthz")
     def healthz():

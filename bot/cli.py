@@ -81,6 +81,30 @@ def cmd_chat(args: argparse.Namespace) -> int:
         print("助手：" + dispatcher.handle_text(msg, limit) + "\n", flush=True)
 
 
+def cmd_feishu_connect(args: argparse.Namespace) -> int:
+    """Feishu long-connection mode: no public URL needed, the bot dials out to Feishu."""
+    from .channels.feishu_ws import connect
+    from .context import build_context
+
+    config = _config(args)
+    for name in ("FEISHU_APP_ID", "FEISHU_APP_SECRET"):
+        if not config.secret(name):
+            raise ConfigError(f"缺少环境变量 {name}：长连接模式需要飞书应用的 App ID 和 App Secret")
+    ctx = build_context(config)
+    result = ctx.knowledge.reload()
+    if result.kb is None:
+        for p in result.problems:
+            print(p, file=sys.stderr)
+        return 1
+    interval = float(config.get("knowledge.reload_interval", 3) or 0)
+    if interval > 0:
+        ctx.knowledge.watch(interval)
+    print(f"就业助手飞书长连接模式：{len(result.kb.entries)} 条问答，"
+          f"连接 {config.api_bases['FEISHU_API_BASE']} …（Ctrl-C 退出，断线会自动重连）", flush=True)
+    connect(ctx)
+    return 0
+
+
 # -- kb tools ------------------------------------------------------------------------------
 def _load_matcher(args: argparse.Namespace):
     from .context import thresholds_from
@@ -248,6 +272,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--user", default="terminal-user")
     c.add_argument("--kb")
     c.set_defaults(func=cmd_chat)
+
+    f = sub.add_parser("feishu-connect", help="飞书长连接模式（无需公网地址）")
+    f.add_argument("--kb")
+    f.set_defaults(func=cmd_feishu_connect)
 
     kb = sub.add_parser("kb", help="知识库工具").add_subparsers(dest="kb_command", required=True)
     k = kb.add_parser("check", help="检查知识库")

@@ -18,6 +18,16 @@ class Keys:
     def delivery_reply(self, channel: str, delivery_id: str) -> str:
         return self._k("dedup", channel, delivery_id, "reply")
 
+    # Feishu open API: one tenant token and bot identity shared by every process
+    def feishu_token(self, app_id: str) -> str:
+        return self._k("feishu", app_id, "tenant_token")
+
+    def feishu_token_lock(self, app_id: str) -> str:
+        return self._k("feishu", app_id, "tenant_token", "lock")
+
+    def feishu_bot_open_id(self, app_id: str) -> str:
+        return self._k("feishu", app_id, "bot_open_id")
+
     # conversation state
     def choices(self, channel: str, user_id: str) -> str:
         return self._k("conv", channel, user_id, "choices")

@@ -1,0 +1,1 @@
+"""Clients for the platforms' open APIs (sending, tokens); no Flask, no handlers."""
