@@ -1,0 +1,1 @@
+"""Clients for the platforms' outbound APIs (sending, tokens); channels handle inbound."""
