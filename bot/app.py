@@ -47,6 +47,9 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
         from .channels.wechat import WeChatChannel
         app.register_blueprint(WeChatChannel(ctx, dispatcher, executor).blueprint())
 
+    from .admin import admin_blueprint
+    app.register_blueprint(admin_blueprint(ctx))
+
     @app.get("/healthz")
     def healthz():
         try:

@@ -77,6 +77,16 @@ class JobStore:
     def count(self) -> int:
         return self.r.hlen(self.keys.jobs())
 
+    def unseen_feed_items(self, fingerprints: list[str]) -> list[str]:
+        if not fingerprints:
+            return []
+        seen = self.r.smismember(self.keys.feed_seen(), fingerprints)
+        return [fp for fp, s in zip(fingerprints, seen) if not s]
+
+    def mark_feed_seen(self, fingerprints: list[str]) -> None:
+        if fingerprints:
+            self.r.sadd(self.keys.feed_seen(), *fingerprints)
+
 
 class FairStore:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:

@@ -40,6 +40,7 @@ return #due
 """
 
 SENDING, SENT, DROPPED, HELD = "sending", "sent", "dropped", "held"
+KEEP = object()       # finish(): leave the notice state as it is
 
 
 @dataclass
@@ -114,17 +115,20 @@ class Outbox:
     def state(self, notice_id: str) -> str | None:
         return self.r.get(self.keys.notice_state(notice_id))
 
-    def finish(self, entry: Entry, state: str | None, stat: str,
-               retry_at: float | None = None, hold: bool = False) -> None:
-        """Record the outcome and acknowledge, in one transaction."""
+    def finish(self, entry: Entry, state, stat: str, retry_at: float | None = None,
+               retry: Notice | None = None, hold: bool = False) -> None:
+        """Record the outcome and acknowledge, in one transaction.
+
+        `state`: the notice's new state, None to forget it (it will be retried), or KEEP.
+        """
         n = entry.notice
         pipe = self.r.pipeline()
         if state is None:
             pipe.delete(self.keys.notice_state(n.id))
-        else:
+        elif state is not KEEP:
             pipe.set(self.keys.notice_state(n.id), state, ex=self.state_ttl)
         if retry_at is not None:
-            pipe.zadd(self.keys.outbox_retry(), {n.to_json(): retry_at})
+            pipe.zadd(self.keys.outbox_retry(), {(retry or n).to_json(): retry_at})
         if hold:
             pipe.rpush(self.keys.held(n.channel, n.user_id), n.to_json())
         pipe.hincrby(self.keys.push_stats(), stat, 1)
