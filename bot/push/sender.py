@@ -56,14 +56,14 @@ class Sender:
             return self._finish(entry, "held:quiet_hours", KEEP, retry_at=until, retry=n)
         if self.push.prefs.get(*split_ref(n.ref)).unfollowed:
             return self._finish(entry, "failed:unfollowed", DROPPED)
+        transport = self.transports.get(n.channel)
+        if transport is None:
+            return self._finish(entry, f"failed:no_transport_{n.channel}", DROPPED)
+        self.limiter.acquire(n.channel)          # before the claim: keep claim-to-wire short
         if not ob.claim(n.id, self.consumer):
             state = ob.state(n.id) or ""
             stat = "skipped:interrupted" if state.startswith(SENDING) else "skipped:duplicate"
             return self._finish(entry, stat, KEEP)
-        transport = self.transports.get(n.channel)
-        if transport is None:
-            return self._finish(entry, f"failed:no_transport_{n.channel}", DROPPED)
-        self.limiter.acquire(n.channel)
         try:
             outcome = transport.deliver(n)
         except Exception:

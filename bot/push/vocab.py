@@ -78,10 +78,12 @@ class JobVocab:
                 out.append(token)
         return out
 
-    def job_terms(self, job: Mapping[str, object]) -> frozenset[str]:
+    def job_terms(self, job: object) -> frozenset[str]:
+        """Terms of a job (a `Job` or a mapping): its matchable fields, plus regions of its city."""
+        get = job.get if isinstance(job, Mapping) else (lambda f: getattr(job, f, None))
         out: set[str] = set()
         for field in JOB_TERM_FIELDS:
-            value = job.get(field)
+            value = get(field)
             values = value if isinstance(value, (list, tuple)) else [value]
             for v in values:
                 if v:
