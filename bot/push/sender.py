@@ -3,7 +3,7 @@
 Exactly-once, as far as a platform without idempotency keys allows: a notice is claimed
 (SET NX) just before its API call and marked sent right after. An entry taken over from
 a dead sender whose notice is still claimed was on the wire when that sender died; it is
-not sent again (counted as `skipped:interrupted`), because a duplicate push is worse than
+not sent again (counted as `skipped:in_flight`), because a duplicate push is worse than
 the rare one lost between claim and request.
 """
 from __future__ import annotations
@@ -62,7 +62,7 @@ class Sender:
         self.limiter.acquire(n.channel)          # before the claim: keep claim-to-wire short
         if not ob.claim(n.id, self.consumer):
             state = ob.state(n.id) or ""
-            stat = "skipped:interrupted" if state.startswith(SENDING) else "skipped:duplicate"
+            stat = "skipped:in_flight" if state.startswith(SENDING) else "skipped:duplicate"
             return self._finish(entry, stat, KEEP)
         try:
             outcome = transport.deliver(n)
