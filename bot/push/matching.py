@@ -65,11 +65,13 @@ class SubscriptionIndex:
                 continue
             shortest = min(lists, key=len)
             hits = shortest if len(lists) == 1 else [j for j in shortest if group.terms <= jobs[j]]
+            if not hits:
+                continue
             for ref, label in group.members:
                 mine = out[ref]
                 for j in hits:
                     mine.setdefault(j, label)
-        return out
+        return dict(out)
 
 
 def naive_match(subs: Iterable[tuple[str, int, tuple[str, ...], frozenset[str]]],
@@ -80,4 +82,4 @@ def naive_match(subs: Iterable[tuple[str, int, tuple[str, ...], frozenset[str]]]
         for job_id, job_terms in jobs.items():
             if terms and terms <= job_terms:
                 out[ref].setdefault(job_id, " + ".join(words))
-    return out
+    return dict(out)

@@ -91,14 +91,15 @@ def plan_digests(push: PushContext, now: datetime, dry_run: bool = False) -> lis
         slot = digest_slot(p, now, interval) if p.active else None
         if slot is None:
             continue
-        reasons = push.pending.get(ref)
+        pending = push.pending.read(ref)
+        reasons = pending.reasons
         unsent = push.pending.unsent(ref, list(reasons))
         jobs = push.jobs.many(unsent)
         live = sorted((j for j in jobs.values() if _live(j, today)),
                       key=lambda j: (j.published_at, j.id), reverse=True)
         if not live:
             if not dry_run:
-                push.pending.drop(ref, list(reasons))
+                push.pending.drop(ref, pending)
             continue
         notice = digest_notice(ref, slot, live[:limit], reasons, now, len(live) - limit
                                if len(live) > limit else 0)
@@ -106,7 +107,7 @@ def plan_digests(push: PushContext, now: datetime, dry_run: bool = False) -> lis
         if dry_run:
             continue
         if push.outbox.enqueue_once(notice):
-            push.pending.drop(ref, list(reasons))
+            push.pending.drop(ref, pending)
         push.prefs.update(*split_ref(ref), last_slot=slot)
     return out
 
