@@ -54,11 +54,18 @@ class WeChatApi:
         self.http = http or pooled_session(16)
         self.timeout = timeout
         self.owner = uuid.uuid4().hex
+        self._cached: tuple[str, float] | None = None     # (token, monotonic time read)
+        self.cache_seconds = 30.0
 
     # -- token -----------------------------------------------------------------------------
     def access_token(self) -> str:
-        token = self.r.get(self.keys.wechat_token())
-        return token or self._refresh(stale=None)
+        """The shared token; kept in memory briefly so a busy sender does not ask Redis each time."""
+        cached = self._cached
+        if cached and self.clock.monotonic() - cached[1] < self.cache_seconds:
+            return cached[0]
+        token = self.r.get(self.keys.wechat_token()) or self._refresh(stale=None)
+        self._cached = (token, self.clock.monotonic())
+        return token
 
     def _refresh(self, stale: str | None, wait: float = 10.0) -> str:
         lock = self.keys.wechat_token_lock()
@@ -99,7 +106,9 @@ class WeChatApi:
         code = int(data.get("errcode", 0) or 0)
         if code in TOKEN_INVALID:
             log.warning("WeChat rejected the access token (%s); refreshing", code)
+            self._cached = None
             token = self._refresh(stale=token)
+            self._cached = (token, self.clock.monotonic())
             data = self._post(path, token, payload)
             code = int(data.get("errcode", 0) or 0)
         if code != 0:

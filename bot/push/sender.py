@@ -19,7 +19,6 @@ from typing import Mapping
 
 from ..clock import Clock
 from ..store.outbox import DROPPED, HELD, KEEP, SENDING, SENT, Entry
-from ..store.subscriptions import split_ref
 from .context import PushContext
 from .ratelimit import RateLimiter
 from .transport import DROP, HOLD, RETRY, SENT as OUT_SENT, Outcome, Transport
@@ -54,16 +53,17 @@ class Sender:
         if self.push.quiet.active(now):
             until = self.push.quiet.ends_after(now).timestamp()
             return self._finish(entry, "held:quiet_hours", KEEP, retry_at=until, retry=n)
-        if self.push.prefs.get(*split_ref(n.ref)).unfollowed:
-            return self._finish(entry, "failed:unfollowed", DROPPED)
         transport = self.transports.get(n.channel)
         if transport is None:
             return self._finish(entry, f"failed:no_transport_{n.channel}", DROPPED)
         self.limiter.acquire(n.channel)          # before the claim: keep claim-to-wire short
-        if not ob.claim(n.id, self.consumer):
+        unfollowed, claimed = ob.claim_for(n, self.consumer)
+        if not claimed:
             state = ob.state(n.id) or ""
             stat = "skipped:in_flight" if state.startswith(SENDING) else "skipped:duplicate"
             return self._finish(entry, stat, KEEP)
+        if unfollowed:
+            return self._finish(entry, "failed:unfollowed", DROPPED)
         try:
             outcome = transport.deliver(n)
         except Exception:

@@ -112,6 +112,14 @@ class Outbox:
         return bool(self.r.set(self.keys.notice_state(notice_id), f"{SENDING}:{owner}",
                                nx=True, ex=self.state_ttl))
 
+    def claim_for(self, notice: Notice, owner: str) -> tuple[bool, bool]:
+        """(student unfollowed?, claimed?) in one round trip: the sender's hot path."""
+        pipe = self.r.pipeline(transaction=False)
+        pipe.hget(self.keys.push_prefs(notice.channel, notice.user_id), "unfollowed")
+        pipe.set(self.keys.notice_state(notice.id), f"{SENDING}:{owner}", nx=True, ex=self.state_ttl)
+        unfollowed, claimed = pipe.execute()
+        return unfollowed == "1", bool(claimed)
+
     def state(self, notice_id: str) -> str | None:
         return self.r.get(self.keys.notice_state(notice_id))
 
