@@ -68,12 +68,17 @@ def _start_push_side(ctx):
     stop_event = threading.Event()
     sender = build_sender(ctx)
     thread = threading.Thread(target=sender.run, args=(stop_event,), name="sender", daemon=True)
-    thread.start()
+    if sender.transports:
+        thread.start()
+    else:
+        log.warning("no push channel configured (WECHAT_APPID/WECHAT_APPSECRET): notices stay "
+                    "in the outbox until a sender with credentials runs")
 
     def stop() -> None:
         stop_event.set()
         scheduler.shutdown()
-        thread.join(timeout=5)
+        if thread.is_alive():
+            thread.join(timeout=5)
     return stop, thread
 
 

@@ -128,3 +128,9 @@ def test_transports_are_built_from_secrets(push_ctx):
     ctx = push_ctx()
     assert isinstance(transports_for(ctx)["wechat"], WeChatTransport)
     assert "feishu" not in transports_for(ctx)
+
+
+def test_a_notice_for_a_channel_without_transport_waits_instead_of_being_dropped(push_ctx):
+    ctx = push_ctx()
+    assert send_all(ctx, notice("ou_feishu", channel="feishu")) == {"retry:no_transport_feishu": 1}
+    assert ctx.push.outbox.backlog()["retrying"] == 1

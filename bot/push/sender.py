@@ -54,8 +54,9 @@ class Sender:
             until = self.push.quiet.ends_after(now).timestamp()
             return self._finish(entry, "held:quiet_hours", KEEP, retry_at=until, retry=n)
         transport = self.transports.get(n.channel)
-        if transport is None:
-            return self._finish(entry, f"failed:no_transport_{n.channel}", DROPPED)
+        if transport is None:               # another sender may have it: look again later
+            return self._finish(entry, f"retry:no_transport_{n.channel}", KEEP,
+                                retry_at=now.timestamp() + self.backoff * 10, retry=n)
         self.limiter.acquire(n.channel)          # before the claim: keep claim-to-wire short
         unfollowed, claimed = ob.claim_for(n, self.consumer)
         if not claimed:
