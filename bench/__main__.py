@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("faq", "webhook")
+BENCHES = ("faq", "webhook", "push_match", "push_send")
 
 
 def main(argv: list[str]) -> int:

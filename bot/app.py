@@ -52,6 +52,9 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
         app.extensions["feishu"] = feishu
         app.register_blueprint(feishu.blueprint())
 
+    from .admin import admin_blueprint
+    app.register_blueprint(admin_blueprint(ctx))
+
     @app.get("/healthz")
     def healthz():
         try:

@@ -48,9 +48,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
           f"  存储：{where}\n"
           f"  渠道：{'、'.join(channels) or '未启用（设置 WECHAT_TOKEN 或 FEISHU_APP_ID 后启用）'}\n"
           f"  在另一个终端试试：python -m bot chat", flush=True)
-    serve(app, host=host, port=port, threads=int(config.get("server.threads", 16)),
-          ident="jyzs")
+    stop, background = _start_push_side(ctx)
+    try:
+        serve(app, host=host, port=port, threads=int(config.get("server.threads", 16)),
+              ident="jyzs")
+    finally:
+        stop()
     return 0
+
+
+def _start_push_side(ctx):
+    """One scheduler and one sender in-process, for `serve` on a single machine."""
+    import threading
+
+    from .push.runtime import build_scheduler, build_sender
+
+    scheduler = build_scheduler(ctx)
+    scheduler.start()
+    stop_event = threading.Event()
+    sender = build_sender(ctx)
+    thread = threading.Thread(target=sender.run, args=(stop_event,), name="sender", daemon=True)
+    if sender.transports:
+        thread.start()
+    else:
+        log.warning("no push channel configured (WECHAT_APPID/WECHAT_APPSECRET): notices stay "
+                    "in the outbox until a sender with credentials runs")
+
+    def stop() -> None:
+        stop_event.set()
+        scheduler.shutdown()
+        if thread.is_alive():
+            thread.join(timeout=5)
+    return stop, thread
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -256,6 +285,98 @@ def cmd_kb_unanswered(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- jobs, fairs and push ----------------------------------------------------------------
+def cmd_import(args: argparse.Namespace) -> int:
+    from .clock import Clock
+    from .context import build_context
+    from .push.catalog import import_file
+    from .push.importer import FileError
+
+    ctx = build_context(_config(args))
+    try:
+        report = import_file(ctx.push, args.kind, Path(args.file), Clock().now())
+    except FileError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for line in report.rejected:
+        print(line)
+    for line in report.warnings:
+        print("提醒：" + line)
+    print(report.summary() + "。" + ("被拒绝的行请按提示修改后重新导入（已导入的不会重复）。"
+                                    if report.rejected else ""))
+    return 1 if report.rejected and not (report.added or report.updated) else 0
+
+
+def _parse_at(text: str):
+    from datetime import datetime
+
+    from .clock import SHANGHAI
+    at = datetime.fromisoformat(text)
+    return at.replace(tzinfo=SHANGHAI) if at.tzinfo is None else at
+
+
+def cmd_push_run(args: argparse.Namespace) -> int:
+    from .clock import SHANGHAI
+    from .context import build_context
+    from .push.runtime import run_pass
+
+    ctx = build_context(_config(args))
+    at = _parse_at(args.at) if args.at else None
+    result, counts = run_pass(ctx, at, args.dry_run)
+    when = (at or ctx.clock.now()).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    verb = "将排队" if args.dry_run else "已排队"
+    if result.held_by_quiet_hours:
+        print(f"{when} 在免打扰时段内：不发送，留到早上。")
+    print(f"{when}：新匹配 {result.matched} 条；{verb}岗位汇总 {len(result.digests)} 条、"
+          f"招聘会提醒 {len(result.reminders)} 条。")
+    for n in result.digests + result.reminders:
+        print(f"  {n.channel}:{n.user_id}  {n.title}")
+    if counts:
+        print("发送结果：" + "，".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return 0
+
+
+def _run_until_signalled(start, stop) -> int:
+    import signal
+    import threading
+
+    done = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: done.set())
+    start()
+    done.wait()
+    stop()
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import threading
+
+    from .context import build_context
+    from .push.runtime import build_sender
+
+    ctx = build_context(_config(args))
+    sender = build_sender(ctx)
+    if not sender.transports:
+        print("没有可用的推送渠道：请设置 WECHAT_APPID/WECHAT_APPSECRET（或飞书的 FEISHU_APP_ID/"
+              "FEISHU_APP_SECRET）。", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    thread = threading.Thread(target=sender.run, args=(stop,), name="sender")
+    print(f"发送进程已启动：{sender.consumer}，渠道 {'、'.join(sender.transports)}", flush=True)
+    return _run_until_signalled(thread.start, lambda: (stop.set(), thread.join()))
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    from .context import build_context
+    from .push.runtime import build_scheduler
+
+    ctx = build_context(_config(args))
+    sched = build_scheduler(ctx)
+    print(f"调度进程已启动：{sched.lock.owner}（同一时间只有一个调度进程工作，其余待命）", flush=True)
+    return _run_until_signalled(sched.start, sched.shutdown)
+
+
 # -- parser ----------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="就业助手")
@@ -297,6 +418,20 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--limit", type=int, default=30)
     k.add_argument("--json", action="store_true")
     k.set_defaults(func=cmd_kb_unanswered)
+
+    for kind, label in (("jobs", "岗位"), ("fairs", "招聘会")):
+        g = sub.add_parser(kind, help=f"{label}数据").add_subparsers(dest=f"{kind}_command", required=True)
+        i = g.add_parser("import", help=f"从 CSV / YAML / JSON 文件导入{label}")
+        i.add_argument("file")
+        i.set_defaults(func=cmd_import, kind=kind)
+
+    push = sub.add_parser("push", help="推送").add_subparsers(dest="push_command", required=True)
+    r = push.add_parser("run", help="执行一轮到期的推送（岗位汇总和招聘会提醒）")
+    r.add_argument("--dry-run", action="store_true", help="只列出将要发送的，不排队、不发送")
+    r.add_argument("--at", help="当作此时刻执行，例如 2026-11-23T09:00（不带时区为北京时间）")
+    r.set_defaults(func=cmd_push_run)
+    sub.add_parser("worker", help="发送进程").set_defaults(func=cmd_worker)
+    sub.add_parser("scheduler", help="调度进程").set_defaults(func=cmd_scheduler)
     return p
 
 

@@ -9,6 +9,7 @@ from .clock import Clock
 from .config import Config
 from .kb.provider import KnowledgeProvider
 from .nlp.matcher import Thresholds
+from .push.context import PushContext, build_push
 from .store.connection import connect
 from .store.conversation import ConversationStore
 from .store.deliveries import DeliveryLog
@@ -27,6 +28,7 @@ class BotContext:
     deliveries: DeliveryLog
     unanswered: UnansweredLog
     faq_stats: FaqStats
+    push: PushContext | None = None     # job alerts, fairs, reminders and their outbox
 
 
 def thresholds_from(config: Config) -> Thresholds:
@@ -56,4 +58,5 @@ def build_context(config: Config, clock: Clock | None = None,
                                sleep=clock.sleep, monotonic=clock.monotonic),
         unanswered=UnansweredLog(client, keys),
         faq_stats=FaqStats(client, keys),
+        push=build_push(config, client, keys),
     )

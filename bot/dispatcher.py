@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from .context import BotContext
-from .handlers import HANDLERS
+from .handlers import HANDLERS, HOOKS
 from .handlers.base import Handler
 from .message import Message, Reply
 from .paging import paginate
@@ -21,9 +21,11 @@ ERROR_REPLY = Reply("抱歉，系统刚刚开了个小差，请稍后再发一�
 
 
 class Dispatcher:
-    def __init__(self, ctx: BotContext, handlers: Sequence[Handler] = HANDLERS) -> None:
+    def __init__(self, ctx: BotContext, handlers: Sequence[Handler] = HANDLERS,
+                 hooks: Sequence = HOOKS) -> None:
         self.ctx = ctx
         self.handlers = tuple(handlers)
+        self.hooks = tuple(hooks)
 
     def _menu_text(self, msg: Message) -> Message:
         """A menu CLICK counts as the student typing the text its key maps to."""
@@ -36,6 +38,15 @@ class Dispatcher:
 
     def handle(self, msg: Message) -> Reply:
         msg = self._menu_text(msg)
+        reply = self._route(msg)
+        for hook in self.hooks:
+            try:
+                reply = hook.after(msg, self.ctx, reply)
+            except Exception:
+                log.exception("hook %s failed on a message from %s", hook.name, msg.user_id)
+        return reply
+
+    def _route(self, msg: Message) -> Reply:
         for handler in self.handlers:
             try:
                 found = handler.match(msg, self.ctx)

@@ -121,3 +121,20 @@ def kb_copy(tmp_path):
     target = tmp_path / "knowledge"
     shutil.copytree(SMALL_KB, target)
     return target
+
+
+@pytest.fixture
+def fake_wechat():
+    from .fake_wechat import FakeWeChat
+
+    server = FakeWeChat().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def push_ctx(make_ctx, fake_wechat):
+    """A context whose WeChat API is the local fake server; quiet hours at their defaults."""
+    def make(**extra):
+        return make_ctx(api_bases={"WECHAT_API_BASE": fake_wechat.url}, **extra)
+    return make

@@ -1,11 +1,13 @@
 """The ordered handler table: the first handler whose `match` finds something handles.
 
 Order matters: events and media first, then exact commands, then numbered follow-ups,
-then the FAQ, and the fallback last (it always matches).
+then the FAQ, and the fallback last (it always matches). `HOOKS` run after whichever
+handler answered, and may add to its reply (held push notices).
 """
 from __future__ import annotations
 
-from . import events, fallback, faq, followup, greeting, help, media, more
+from . import (events, fairs, fallback, faq, followup, greeting, held, help, job_search, media,
+               more, push_settings, reminders, subscribe, subscriptions, unsubscribe)
 from .base import Handler
 
 HANDLERS: tuple[Handler, ...] = (
@@ -13,8 +15,19 @@ HANDLERS: tuple[Handler, ...] = (
     media.handler,
     help.handler,
     greeting.handler,
+    subscriptions.handler,        # 我的订阅 before 订阅 <…>
+    unsubscribe.handler,
+    subscribe.handler,
+    job_search.handler,
+    fairs.handler,
+    reminders.handler,
+    push_settings.handler,
     followup.handler,
     more.handler,
     faq.handler,
     fallback.handler,
+)
+
+HOOKS = (
+    held.hook,
 )

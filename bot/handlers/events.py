@@ -1,8 +1,13 @@
-"""Platform events: following the account gets a welcome; the rest needs no answer."""
+"""Platform events: following the account gets a welcome; the rest needs no answer.
+
+Unfollowing stops every push to the student (the platform would refuse them anyway);
+following again resumes them, subscriptions and reminders intact.
+"""
 from __future__ import annotations
 
 from ..context import BotContext
 from ..message import Message, Reply
+from ..store.subscriptions import student_ref
 from .help import HELP_TEXT
 
 WELCOME = "欢迎关注！" + HELP_TEXT
@@ -15,6 +20,9 @@ class EventHandler:
         return (msg.event or "unknown") if msg.kind == "event" else None
 
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:
+        if ctx.push is not None and found in ("subscribe", "subscribe_scan", "unsubscribe"):
+            ctx.push.prefs.set_unfollowed(student_ref(msg.channel, msg.user_id),
+                                          found == "unsubscribe")
         if found in ("subscribe", "subscribe_scan"):
             return Reply(WELCOME)
         return Reply(silent=True)

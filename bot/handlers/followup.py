@@ -7,6 +7,7 @@ from ..context import BotContext
 from ..message import Message, Reply
 from ..store.conversation import Choice
 from .base import command
+from .fairs import fair_detail
 from .faq import answer_reply
 
 DIGIT = re.compile(r"^(?:第\s*)?(\d{1,2})(?:\s*个|\s*条)?$")
@@ -35,6 +36,11 @@ class FollowupHandler:
                 return Reply("这条问答刚刚被老师更新了，请重新提问一次。")
             ctx.faq_stats.hit(entry.id)
             return answer_reply(entry)
+        if choice.action == "fair":
+            fair = ctx.push.fairs.get(choice.value)
+            if fair is None:
+                return Reply("这场活动已经取消或被老师删除了，请重新发送“招聘会”查看。")
+            return fair_detail(fair)
         return Reply("这个选项已经失效了，请重新提问。")
 
 

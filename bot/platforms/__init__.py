@@ -1,1 +1,1 @@
-"""Clients for the platforms' open APIs (sending, tokens); no Flask, no handlers."""
+"""Clients for the platforms' outbound APIs (sending, tokens); channels handle inbound."""

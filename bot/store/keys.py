@@ -48,3 +48,84 @@ class Keys:
     # FAQ statistics
     def faq_hits(self) -> str:
         return self._k("stats", "faq_hits")
+
+    # jobs and fairs
+    def jobs(self) -> str:
+        return self._k("jobs", "data")
+
+    def job_terms(self) -> str:
+        return self._k("jobs", "terms")
+
+    def jobs_by_time(self) -> str:
+        return self._k("jobs", "by_time")
+
+    def jobs_unmatched(self) -> str:
+        return self._k("jobs", "unmatched")
+
+    def fairs(self) -> str:
+        return self._k("fairs", "data")
+
+    def fairs_by_start(self) -> str:
+        return self._k("fairs", "by_start")
+
+    def feed_seen(self) -> str:
+        return self._k("feed", "seen")
+
+    # subscriptions and push preferences
+    def subscriptions(self, channel: str, user_id: str) -> str:
+        return self._k("subs", channel, user_id)
+
+    def subscriptions_all(self) -> str:
+        return self._k("subs", "_all")
+
+    def subscriptions_seq(self) -> str:
+        return self._k("subs", "_seq")
+
+    def push_prefs(self, channel: str, user_id: str) -> str:
+        return self._k("prefs", channel, user_id)
+
+    def pending_jobs(self, channel: str, user_id: str) -> str:
+        return self._k("pending", channel, user_id)
+
+    def pending_students(self) -> str:
+        return self._k("pending", "_students")
+
+    def sent_jobs(self, channel: str, user_id: str) -> str:
+        return self._k("sent", channel, user_id)
+
+    def fair_reminders(self, fair_id: str) -> str:
+        return self._k("remind", "fair", fair_id)
+
+    def student_reminders(self, channel: str, user_id: str) -> str:
+        return self._k("remind", "student", channel, user_id)
+
+    # delivery
+    def notice_once(self, notice_id: str) -> str:
+        return self._k("notice", "queued", notice_id)
+
+    def notice_state(self, notice_id: str) -> str:
+        return self._k("notice", "state", notice_id)
+
+    def outbox(self) -> str:
+        return self._k("outbox")
+
+    def outbox_retry(self) -> str:
+        return self._k("outbox", "retry")
+
+    def held(self, channel: str, user_id: str) -> str:
+        return self._k("held", channel, user_id)
+
+    def push_stats(self) -> str:
+        return self._k("stats", "push")
+
+    def rate(self, channel: str, second: int) -> str:
+        return self._k("rate", channel, second)
+
+    def wechat_token(self) -> str:
+        return self._k("wechat", "access_token")
+
+    def wechat_token_lock(self) -> str:
+        return self._k("wechat", "access_token", "lock")
+
+    def scheduler_lock(self) -> str:
+        return self._k("scheduler", "leader")

@@ -1,0 +1,50 @@
+"""招聘会: upcoming fairs and info sessions, numbered; the list is kept so 提醒 2 can refer to it."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..context import BotContext
+from ..message import Message, Reply
+from ..nlp.normalize import fold
+from ..push.model import Fair
+from ..store.conversation import Choice
+from ..store.subscriptions import student_ref
+
+WORDS = {"招聘会", "近期招聘会", "招聘会列表", "双选会", "宣讲会", "空中宣讲", "最近的招聘会",
+         "有什么招聘会", "招聘会安排"}
+SHOWN = 10
+
+
+def fair_detail(fair: Fair) -> Reply:
+    lines = [fair.line()]
+    if fair.companies:
+        lines.append("参会单位：" + "、".join(fair.companies[:20]))
+    if fair.description:
+        lines.append(fair.description)
+    lines.append(fair.url)
+    return Reply("\n".join(lines), footer="回复“提醒 编号”在开始前提醒您。")
+
+
+class FairsHandler:
+    name = "fairs"
+
+    def match(self, msg: Message, ctx: BotContext) -> bool | None:
+        return (msg.kind == "text" and fold(msg.text).replace(" ", "") in WORDS) or None
+
+    def handle(self, msg: Message, ctx: BotContext, found: bool) -> Reply:
+        push = ctx.push
+        now = ctx.clock.now()
+        days = int(push.setting("upcoming_fairs_days", 30))
+        fairs = push.fairs.between(now, now + timedelta(days=days), limit=SHOWN)
+        if not fairs:
+            ctx.conversation.set_choices(msg.channel, msg.user_id, [])
+            return Reply(f"未来 {days} 天暂时没有已发布的招聘会或宣讲会，老师发布后我会在这里更新。")
+        mine = push.reminders.fairs_of(student_ref(msg.channel, msg.user_id))
+        ctx.conversation.set_choices(msg.channel, msg.user_id,
+                                     [Choice(f.title, "fair", f.id) for f in fairs])
+        items = tuple(f.line() + ("（已设提醒）" if f.id in mine else "") for f in fairs)
+        return Reply("近期招聘会和宣讲会：", items=items,
+                     footer="回复“提醒 编号”在开始前提醒您，“取消提醒 编号”取消；回复编号查看详情。")
+
+
+handler = FairsHandler()

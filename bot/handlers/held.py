@@ -1,0 +1,37 @@
+"""Handing over notices WeChat refused (45015: the student has not written for 48 hours).
+
+When the student writes again the window is open: their notices go back to the outbox,
+and the answer to what they wrote starts by saying what is coming.
+This runs after the handler table, so the student's own question is still answered.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..context import BotContext
+from ..message import Message, Reply
+
+HANDOVER_SUFFIX = "~handover"
+
+
+class HeldNoticesHook:
+    name = "held_notices"
+
+    def after(self, msg: Message, ctx: BotContext, reply: Reply) -> Reply:
+        if msg.kind != "text" or ctx.push is None:
+            return reply
+        outbox = ctx.push.outbox
+        if not outbox.held_count(msg.channel, msg.user_id):
+            return reply
+        notices = outbox.take_held(msg.channel, msg.user_id)
+        for n in notices:
+            outbox.enqueue(replace(n, id=n.id + HANDOVER_SUFFIX, attempt=0))
+        jobs = sum(len(n.job_ids) for n in notices if n.kind == "digest")
+        what = f"（其中 {jobs} 个新岗位）" if jobs else ""
+        head = f"您有 {len(notices)} 条新岗位推送{what}，马上逐条发给您。"
+        if reply.silent or not reply.text:
+            return replace(reply, text=head, silent=False)
+        return replace(reply, text=f"{head}\n\n{reply.text}")
+
+
+hook = HeldNoticesHook()

@@ -1,0 +1,47 @@
+"""查岗位 <关键词…>: search current jobs now, with the same matching as subscriptions."""
+from __future__ import annotations
+
+from datetime import date
+
+from ..clock import SHANGHAI
+from ..context import BotContext
+from ..message import Message, Reply
+from .args import command_rest, looks_like_question, words
+
+PREFIXES = ("查岗位", "搜岗位", "找岗位", "搜索岗位", "查职位", "找工作")
+SHOWN = 5
+SCANNED = 3000
+
+
+class JobSearchHandler:
+    name = "job_search"
+
+    def match(self, msg: Message, ctx: BotContext) -> str | None:
+        rest = command_rest(msg, PREFIXES)
+        if rest is None or looks_like_question(rest):
+            return None
+        return rest
+
+    def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:
+        push = ctx.push
+        query = push.vocab.subscription(words(found))
+        if not query.terms:
+            return Reply("请在“查岗位”后面写上关键词，例如：查岗位 Java 北京")
+        label = " + ".join(query.words)
+        ids = push.jobs.newest_ids(SCANNED)
+        terms = push.jobs.terms(ids)
+        hits = [i for i in ids if i in terms and query.terms <= terms[i]]
+        today = ctx.clock.now().astimezone(SHANGHAI).date()
+        jobs = push.jobs.many(hits[:SHOWN * 3])
+        live = [jobs[i] for i in hits[:SHOWN * 3]
+                if i in jobs and (not jobs[i].deadline or date.fromisoformat(jobs[i].deadline) >= today)]
+        if not live:
+            return Reply(f"暂时没有同时符合“{label}”的在招岗位。可以少写一个词再试，"
+                         f"或发送“订阅 {' '.join(query.words)}”，有新岗位时推送给您。")
+        items = tuple(f"{j.line()}\n   {j.url}" for j in live[:SHOWN])
+        more = f"共找到 {len(hits)} 个，显示最新 {len(items)} 个。" if len(hits) > len(items) else ""
+        return Reply(f"符合“{label}”的在招岗位：", items=items,
+                     footer=(more + f"发送“订阅 {' '.join(query.words)}”可在有新岗位时收到推送。"))
+
+
+handler = JobSearchHandler()

@@ -1,0 +1,1 @@
+"""The push side: jobs and fairs, subscriptions, matching, planning and delivery."""
