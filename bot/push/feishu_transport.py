@@ -1,8 +1,7 @@
 """Notices to Feishu as an interactive card to the student's open_id.
 
-Written against `bot.platforms.feishu_api.FeishuApi` (another branch): `send(receive_id,
-msg_type, content, receive_id_type)` raising `FeishuApiError(code, msg, retryable)`.
-Imported lazily so this branch works before that module exists.
+`FeishuApi` handles the token and retries rate limits itself; what reaches this module
+is the final answer: sent, worth retrying later, or never (the bot is gone for them).
 """
 from __future__ import annotations
 
@@ -10,6 +9,7 @@ from typing import Any
 
 import requests
 
+from ..platforms.feishu_api import FeishuApi, FeishuApiError
 from .notice import Notice
 from .transport import DROP, RETRY, SENT, Outcome
 
@@ -34,12 +34,10 @@ def card(notice: Notice) -> dict[str, Any]:
 class FeishuTransport:
     channel = "feishu"
 
-    def __init__(self, api: Any) -> None:
+    def __init__(self, api: FeishuApi) -> None:
         self.api = api
 
     def deliver(self, notice: Notice) -> Outcome:
-        from ..platforms.feishu_api import FeishuApiError
-
         try:
             self.api.send(notice.user_id, "interactive", card(notice), receive_id_type="open_id")
         except FeishuApiError as exc:

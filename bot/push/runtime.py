@@ -5,7 +5,6 @@ their own processes; `push run` runs one pass and drains the outbox. All share t
 """
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
 from ..clock import Clock
@@ -16,8 +15,6 @@ from .feed import poll_feed
 from .planner import PassResult, match_new_jobs, plan, plan_digests, plan_reminders
 from .sender import Sender
 from .transport import Transport
-
-log = logging.getLogger(__name__)
 
 
 class FixedClock(Clock):
@@ -39,14 +36,9 @@ def transports_for(ctx: BotContext) -> dict[str, Transport]:
         api = WeChatApi(ctx.config, ctx.redis, ctx.keys, ctx.clock, http=pooled_session(threads))
         out["wechat"] = WeChatTransport(api, ctx.config)
     if ctx.config.secret("FEISHU_APP_ID") and ctx.config.secret("FEISHU_APP_SECRET"):
-        try:
-            from ..platforms.feishu_api import FeishuApi
-        except ImportError:
-            log.warning("Feishu credentials set but bot.platforms.feishu_api is missing; "
-                        "Feishu notices will wait in the outbox")
-        else:
-            from .feishu_transport import FeishuTransport
-            out["feishu"] = FeishuTransport(FeishuApi(ctx.config, ctx.redis, ctx.keys, ctx.clock))
+        from ..platforms.feishu_api import FeishuApi
+        from .feishu_transport import FeishuTransport
+        out["feishu"] = FeishuTransport(FeishuApi(ctx.config, ctx.redis, ctx.keys, ctx.clock))
     return out
 
 
