@@ -1,7 +1,8 @@
 """The staff API under /admin/: jobs and fairs, subscriber counts, push statistics.
 
-Bearer ADMIN_TOKEN only; without ADMIN_TOKEN configured the API does not exist (404), so
-a forgotten variable never leaves it open. Answers are JSON, messages in Chinese.
+Bearer ADMIN_TOKEN only; anything else is a 401, including every request while ADMIN_TOKEN
+is not set, so a forgotten variable never leaves it open. Answers are JSON, messages in
+Chinese.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def admin_blueprint(ctx: BotContext) -> Blueprint:
     def authorize():
         token = ctx.config.secret("ADMIN_TOKEN")
         if not token:
-            abort(404)
+            return jsonify(error="管理接口未启用：请在环境变量里设置 ADMIN_TOKEN 后重启"), 401
         given = request.headers.get("Authorization", "")
         if not (given.startswith("Bearer ")
                 and hmac.compare_digest(given[7:].strip().encode(), token.encode())):

@@ -104,7 +104,8 @@ def test_admin_api_requires_the_bearer_token(admin, make_ctx):
     assert http.get("/admin/stats/push", headers={"Authorization": "Bearer nope"}).status_code == 401
     assert http.post("/admin/jobs", json=JOB).status_code == 401
     closed = create_app(ctx=make_ctx(secrets={})).test_client()
-    assert closed.get("/admin/stats/push", headers={"Authorization": "Bearer "}).status_code == 404
+    refused = closed.get("/admin/stats/push", headers={"Authorization": "Bearer "})
+    assert refused.status_code == 401 and "ADMIN_TOKEN" in refused.get_json()["error"]
 
 
 def test_admin_api_adds_updates_deletes_jobs_and_fairs(admin):
