@@ -23,7 +23,7 @@ from .analyzer import Analysis, Analyzer
 # words, characters, question kinds; anything else is a character bigram
 FEATURE_WEIGHTS = {"w": 1.0, "c": 0.3, "q": 0.8}
 BIGRAM_WEIGHT = 0.6
-SHORTLIST = 12
+SHORTLIST = 8
 
 # Confidence = sigmoid(BIAS + Σ weight * feature). Fitted on the dev set by `python -m
 # bench.tune` (listwise ranking, then calibrated); the test set stays held out.
@@ -97,6 +97,7 @@ class FaqMatcher:
         self.entries = list(entries)
         n = len(self.entries)
         self._texts: list[list[_Text]] = []
+        self._compacts: list[tuple[str, ...]] = []
         self._keywords: list[tuple[str, ...]] = []
         unions: list[set[str]] = []
         for e in self.entries:
@@ -105,6 +106,7 @@ class FaqMatcher:
             union = set().union(*(t.features for t in texts))
             union.update("w:" + k for k in kws)
             self._texts.append(texts)
+            self._compacts.append(tuple(t.compact for t in texts if t.compact))
             self._keywords.append(kws)
             unions.append(union)
 
@@ -198,24 +200,23 @@ class FaqMatcher:
         if not a.features or not self.entries:
             return []
         q = self._unit(self._weights(self._query_features(a)))
-        cos = np.zeros(self._n_rows)
-        cont = np.zeros(self._n_rows)
-        ucos = np.zeros(len(self.entries))
-        covered = np.zeros(len(self.entries))
-        touched = False
-        for f, v in q.items():
-            j = self._feat.get(f)
-            if j is None:
-                continue
-            rows, unit, sq = self._post[j]
-            cos[rows] += unit * v
-            cont[rows] += sq
-            owners, uw = self._upost[j]
-            ucos[owners] += uw * v
-            covered[owners] += v * v
-            touched = True
-        if not touched:
+        hits = [(j, v) for f, v in q.items() if (j := self._feat.get(f)) is not None]
+        if not hits:
             return []
+        # One bincount per score instead of one scatter per feature: the question's
+        # postings are concatenated and summed per row (text) or per entry (union).
+        post = [self._post[j] for j, _ in hits]
+        upost = [self._upost[j] for j, _ in hits]
+        rows = np.concatenate([p[0] for p in post])
+        cos = np.bincount(rows, np.concatenate([p[1] * v for p, (_, v) in zip(post, hits)]),
+                          minlength=self._n_rows)
+        cont = np.bincount(rows, np.concatenate([p[2] for p in post]), minlength=self._n_rows)
+        owners = np.concatenate([u[0] for u in upost])
+        n_entries = len(self.entries)
+        ucos = np.bincount(owners, np.concatenate([u[1] * v for u, (_, v) in zip(upost, hits)]),
+                           minlength=n_entries)
+        covered = np.bincount(owners, np.repeat([v * v for _, v in hits],
+                                                [len(u[0]) for u in upost]), minlength=n_entries)
         ent_cos = np.maximum.reduceat(cos, self._starts)
         ent_cont = np.maximum.reduceat(cont, self._starts)
         pre = ent_cos + ent_cont
@@ -239,20 +240,23 @@ class FaqMatcher:
 
         All texts of the short list go to rapidfuzz in one call each, not one call per text.
         """
-        texts, owner = [], []
-        for n, i in enumerate(short):
-            for t in self._texts[i]:
-                if t.compact:
-                    texts.append(t.compact)
-                    owner.append(n)
         fz, partial = np.zeros(len(short)), np.zeros(len(short))
+        groups = [self._compacts[i] for i in short]
+        counts = np.fromiter(map(len, groups), dtype=np.intp, count=len(groups))
+        present = counts > 0
+        texts = [t for g in groups for t in g]
         if not texts or not query:
             return fz, partial
-        np.maximum.at(fz, owner, process.cdist([query], texts, scorer=fuzz.ratio)[0] / 100)
-        inside = [j for j, t in enumerate(texts) if 3 <= len(t) < len(query)]
-        if inside:
-            scores = process.cdist([texts[j] for j in inside], [query], scorer=fuzz.partial_ratio)
-            np.maximum.at(partial, [owner[j] for j in inside], scores[:, 0] / 100)
+        offsets = np.concatenate(([0], np.cumsum(counts[present])[:-1]))
+        ratio = process.cdist([query], texts, scorer=fuzz.ratio)[0] / 100
+        fz[present] = np.maximum.reduceat(ratio, offsets)
+        lengths = np.fromiter(map(len, texts), dtype=np.intp, count=len(texts))
+        inside = np.flatnonzero((lengths >= 3) & (lengths < len(query)))
+        if len(inside):
+            aligned = np.zeros(len(texts))
+            aligned[inside] = process.cdist([texts[j] for j in inside], [query],
+                                            scorer=fuzz.partial_ratio)[:, 0] / 100
+            partial[present] = np.maximum.reduceat(aligned, offsets)
         return fz, partial
 
     def _score(self, i: int, a: Analysis, feats: dict[str, float]) -> Candidate:

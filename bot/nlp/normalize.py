@@ -34,8 +34,12 @@ def to_simplified(text: str) -> str:
     return _T2S.convert(text)
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """Width, script and case folded; punctuation and emoji become single spaces."""
+    """Width, script and case folded; punctuation and emoji become single spaces.
+
+    Cached: every command handler folds the same message while matching.
+    """
     text = unicodedata.normalize("NFKC", text)
     text = to_simplified(text).lower()
     return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()

@@ -80,7 +80,8 @@ class TermTable:
         """
         if not self._by_reading:
             return text
-        cuts = self._boundaries(text)
+        cuts: set[int] | None = None
+        segmented = False
         readings = [char_reading(c) for c in text]
         out: list[str] = []
         i, n = 0, len(text)
@@ -97,11 +98,14 @@ class TermTable:
                 if term is None:
                     continue
                 window = text[i:i + length]
-                if window != term and (
-                        self._is_common_word(window)
-                        or (cuts is not None and (i not in cuts or i + length not in cuts))
-                        or (length == 2 and any(c in _FUNCTION_CHARS for c in window))):
-                    continue
+                if window != term:
+                    if self._is_common_word(window) or (
+                            length == 2 and any(c in _FUNCTION_CHARS for c in window)):
+                        continue
+                    if not segmented:  # segment only when a repair is on the table
+                        cuts, segmented = self._boundaries(text), True
+                    if cuts is not None and (i not in cuts or i + length not in cuts):
+                        continue
                 out.append(term)
                 i += length
                 replaced = True
