@@ -32,6 +32,19 @@ def _serve(delay: float, queue) -> None:
     server.server.serve_forever(poll_interval=0.1)
 
 
+def _one_at_a_time(url: str, token: str, n: int = 60) -> float:
+    """The simple way, for comparison: one requests call after another."""
+    import requests
+
+    session = requests.Session()
+    start = time.perf_counter()
+    for i in range(n):
+        session.post(f"{url}/cgi-bin/message/custom/send", params={"access_token": token},
+                     json={"touser": f"b{i}", "msgtype": "text", "text": {"content": "x"}},
+                     timeout=10).json()
+    return n / (time.perf_counter() - start)
+
+
 def run(threads: int = 64) -> dict:
     queue = mp.Queue()
     proc = mp.Process(target=_serve, args=(DELAY, queue), daemon=True)
@@ -68,10 +81,12 @@ def run(threads: int = 64) -> dict:
         stop.set()
         thread.join()
         stats = ctx.push.outbox.stats()
+        baseline = _one_at_a_time(url, sender.transports["wechat"].api.access_token())
         for key in client.scan_iter(f"{ctx.keys.ns}:*", count=5000):
             client.delete(key)
         return {"notices": NOTICES, "threads": threads, "delay_ms": DELAY * 1000,
-                "seconds": elapsed, "per_second": NOTICES / elapsed, "stats": stats}
+                "seconds": elapsed, "per_second": NOTICES / elapsed, "stats": stats,
+                "baseline_per_second": baseline}
     finally:
         proc.terminate()
 
@@ -81,4 +96,5 @@ def main() -> dict:
     print(f"\n发送：1 个发送进程（{r['threads']} 个线程），模拟接口每次调用 {r['delay_ms']:.0f} ms")
     print(f"  {r['notices']:,} 条用时 {r['seconds']:.2f} s，即 {r['per_second']:.0f} 条/秒；"
           f"结果 {r['stats']}")
+    print(f"  对照：逐条同步发送（requests，一次一个）{r['baseline_per_second']:.0f} 条/秒")
     return r

@@ -31,9 +31,9 @@ def transports_for(ctx: BotContext) -> dict[str, Transport]:
     out: dict[str, Transport] = {}
     threads = int(ctx.config.get("push.sender.threads", 64))
     if ctx.config.secret("WECHAT_APPID") and ctx.config.secret("WECHAT_APPSECRET"):
-        from ..platforms.wechat_api import WeChatApi, pooled_session
+        from ..platforms.wechat_api import WeChatApi, pooled_http
         from .wechat_transport import WeChatTransport
-        api = WeChatApi(ctx.config, ctx.redis, ctx.keys, ctx.clock, http=pooled_session(threads))
+        api = WeChatApi(ctx.config, ctx.redis, ctx.keys, ctx.clock, http=pooled_http(threads))
         out["wechat"] = WeChatTransport(api, ctx.config)
     if ctx.config.secret("FEISHU_APP_ID") and ctx.config.secret("FEISHU_APP_SECRET"):
         from ..platforms.feishu_api import FeishuApi

@@ -7,10 +7,8 @@ client (refresh once). Anything else is a permanent failure, recorded with its c
 """
 from __future__ import annotations
 
-import requests
-
 from ..config import Config
-from ..platforms.wechat_api import WeChatApi, WeChatApiError
+from ..platforms.wechat_api import WeChatApi, WeChatApiError, WeChatNetworkError
 from .notice import Notice
 from .transport import DROP, HOLD, RETRY, SENT, Outcome
 
@@ -42,7 +40,7 @@ class WeChatTransport:
             if code in RETRY_CODES or code in (40001, 42001):
                 return Outcome(RETRY, str(code))
             return Outcome(DROP, str(code))
-        except (requests.RequestException, ValueError):
+        except WeChatNetworkError:
             return Outcome(RETRY, "network")
         return Outcome(SENT)
 
