@@ -82,17 +82,26 @@ def _start_push_side(ctx):
     return stop, thread
 
 
-def cmd_chat(args: argparse.Namespace) -> int:
+def _context_with_kb(config):
+    """A context whose knowledge base loaded; None (problems printed) when it has errors."""
     from .context import build_context
-    from .dispatcher import Dispatcher
-    from .message import Message
 
-    config = _config(args)
     ctx = build_context(config)
     result = ctx.knowledge.reload()
     if result.kb is None:
         for p in result.problems:
             print(p, file=sys.stderr)
+        return None
+    return ctx
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from .dispatcher import Dispatcher
+    from .message import Message
+
+    config = _config(args)
+    ctx = _context_with_kb(config)
+    if ctx is None:
         return 1
     dispatcher = Dispatcher(ctx)
     limit = int(config.get("channels.wechat.max_reply_bytes", 2048)) if args.channel == "wechat" else None
@@ -113,22 +122,18 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_feishu_connect(args: argparse.Namespace) -> int:
     """Feishu long-connection mode: no public URL needed, the bot dials out to Feishu."""
     from .channels.feishu_ws import connect
-    from .context import build_context
 
     config = _config(args)
     for name in ("FEISHU_APP_ID", "FEISHU_APP_SECRET"):
         if not config.secret(name):
             raise ConfigError(f"缺少环境变量 {name}：长连接模式需要飞书应用的 App ID 和 App Secret")
-    ctx = build_context(config)
-    result = ctx.knowledge.reload()
-    if result.kb is None:
-        for p in result.problems:
-            print(p, file=sys.stderr)
+    ctx = _context_with_kb(config)
+    if ctx is None:
         return 1
     interval = float(config.get("knowledge.reload_interval", 3) or 0)
     if interval > 0:
         ctx.knowledge.watch(interval)
-    print(f"就业助手飞书长连接模式：{len(result.kb.entries)} 条问答，"
+    print(f"就业助手飞书长连接模式：{len(ctx.knowledge.current.kb.entries)} 条问答，"
           f"连接 {config.api_bases['FEISHU_API_BASE']} …（Ctrl-C 退出，断线会自动重连）", flush=True)
     connect(ctx)
     return 0
@@ -438,7 +443,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _setup_logging(args.verbose)
-    if args.command == "kb":
+    if args.command in ("kb", "chat"):  # a conversation or a report, not a service log
         logging.getLogger().setLevel(logging.WARNING)
     try:
         return args.func(args)

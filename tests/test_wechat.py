@@ -4,7 +4,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-import xmltodict
 from flask import Flask
 
 from bot.app import create_app

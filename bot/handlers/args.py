@@ -44,6 +44,20 @@ def looks_like_question(rest: str) -> bool:
     return any(rest.startswith(q) or q in rest for q in QUESTION_WORDS if q != "号") or rest.startswith("号")
 
 
+class PrefixCommand:
+    """A `<prefix> <words>` command: matches when the text starts with one of `prefixes`
+    and the rest is not a question (those go to the FAQ); `handle` gets the rest."""
+
+    name: str
+    prefixes: tuple[str, ...]
+
+    def match(self, msg: Message, ctx: object) -> str | None:
+        rest = command_rest(msg, self.prefixes)
+        if rest is None or looks_like_question(rest):
+            return None
+        return rest
+
+
 NUMBER = re.compile(r"^(?:第)?(\d{1,3})(?:个|条|场)?$")
 
 

@@ -6,21 +6,16 @@ from datetime import date
 from ..clock import SHANGHAI
 from ..context import BotContext
 from ..message import Message, Reply
-from .args import command_rest, looks_like_question, words
+from .args import PrefixCommand, words
 
 PREFIXES = ("查岗位", "搜岗位", "找岗位", "搜索岗位", "查职位", "找工作")
 SHOWN = 5
 SCANNED = 3000
 
 
-class JobSearchHandler:
+class JobSearchHandler(PrefixCommand):
     name = "job_search"
-
-    def match(self, msg: Message, ctx: BotContext) -> str | None:
-        rest = command_rest(msg, PREFIXES)
-        if rest is None or looks_like_question(rest):
-            return None
-        return rest
+    prefixes = PREFIXES
 
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:
         push = ctx.push

@@ -3,21 +3,16 @@ from __future__ import annotations
 
 from ..context import BotContext
 from ..message import Message, Reply
-from .args import command_rest, looks_like_question, words
+from .args import PrefixCommand, words
 
 PREFIXES = ("订阅", "关注岗位", "订阅岗位")
 USAGE = ("请在“订阅”后面写上关键词，例如：订阅 Java 北京\n"
          "几个词要同时满足才推送；可以写专业、城市、行业、公司，也可以写区域（长三角、珠三角、京津冀、成渝）。")
 
 
-class SubscribeHandler:
+class SubscribeHandler(PrefixCommand):
     name = "subscribe"
-
-    def match(self, msg: Message, ctx: BotContext) -> str | None:
-        rest = command_rest(msg, PREFIXES)
-        if rest is None or looks_like_question(rest):
-            return None
-        return rest
+    prefixes = PREFIXES
 
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:
         push = ctx.push

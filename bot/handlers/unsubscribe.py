@@ -3,20 +3,15 @@ from __future__ import annotations
 
 from ..context import BotContext
 from ..message import Message, Reply
-from .args import command_rest, looks_like_question, number, words
+from .args import PrefixCommand, number, words
 
 PREFIXES = ("退订", "取消订阅", "删除订阅")
 ALL = {"全部", "所有", "all", "全部订阅"}
 
 
-class UnsubscribeHandler:
+class UnsubscribeHandler(PrefixCommand):
     name = "unsubscribe"
-
-    def match(self, msg: Message, ctx: BotContext) -> str | None:
-        rest = command_rest(msg, PREFIXES)
-        if rest is None or looks_like_question(rest):
-            return None
-        return rest
+    prefixes = PREFIXES
 
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:
         push = ctx.push
