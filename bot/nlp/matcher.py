@@ -1,11 +1,12 @@
 """Matching a student's question to FAQ entries, with one confidence in [0, 1] each.
 
-Two stages keep it fast at thousands of entries: an inverted index over words and
-character bigrams (TF-IDF cosine and containment, accumulated with numpy over only
-the postings the question touches) picks a short list; then each short-listed entry
-is scored with fuzzy string similarity (rapidfuzz) and keyword evidence, and the
-features are combined into one confidence. The weights were fitted on the dev set
-in `bench/data/dev_cases.yaml` (see `bench/tune.py`); the test set is held out.
+Two stages keep it fast at thousands of entries: inverted indexes over words,
+character bigrams and characters of the questions, and over the words of the answers
+(TF-IDF cosine and containment, summed with numpy over only the postings the question
+touches), pick a short list; then each short-listed entry is scored with fuzzy string
+similarity (rapidfuzz) and keyword evidence, and the features are combined into one
+confidence. The weights and thresholds were fitted on the dev set in
+`bench/data/dev_cases.yaml` (`python -m bench.tune`); the test sets are held out.
 """
 from __future__ import annotations
 
@@ -28,23 +29,24 @@ SHORTLIST = 8
 # Confidence = sigmoid(BIAS + Σ weight * feature). Fitted on the dev set by `python -m
 # bench.tune` (listwise ranking, then calibrated); the test set stays held out.
 WEIGHTS = {
-    "cos": 1.51,
-    "cont": 1.88,
-    "union": 2.05,
-    "covered": 2.7,
-    "fuzz": 2.81,
-    "partial": 1.45,
-    "keyword": 2.8,
-    "anchor": -0.82,
-    "unknown": 2.49,
+    "cos": 1.29,
+    "cont": 1.96,
+    "union": 2.02,
+    "covered": 2.63,
+    "fuzz": 3.21,
+    "partial": 1.36,
+    "keyword": 3.15,
+    "anchor": -1.08,
+    "unknown": 2.08,
+    "answer": 8.52,
 }
-BIAS = -8.52
+BIAS = -5.2
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer: float = 0.3
-    suggest: float = 0.06
+    answer: float = 0.85
+    suggest: float = 0.75
     margin: float = 0.05
     max_suggestions: int = 3
 
@@ -117,6 +119,7 @@ class FaqMatcher:
         self._idf = {f: math.log(1 + n / d) for f, d in df.items()}
         self._unknown_idf = math.log(1 + 2 * max(n, 1))
 
+        self._build_answers()
         union_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for i, u in enumerate(unions):
             for f, v in self._unit(self._weights(u)).items():
@@ -150,6 +153,39 @@ class FaqMatcher:
                 self._post.append((arr[:, 0].astype(np.intp), arr[:, 1].copy(), arr[:, 2].copy()))
             else:
                 self._post.append((empty.astype(np.intp), empty, empty))
+
+    def _build_answers(self) -> None:
+        """Words of each answer: students describe a situation (受伤了医药费谁出) in words
+        the answer uses, even when no question phrasing does."""
+        bags = []
+        for e in self.entries:
+            a = self.analyzer.analyze(e.answer)
+            bags.append({f for f in a.features if not f.startswith(("c:", "q:"))})
+        n = len(bags)
+        df: dict[str, int] = defaultdict(int)
+        for bag in bags:
+            for f in bag:
+                df[f] += 1
+        self._ans_idf = {f: math.log(1 + n / d) for f, d in df.items()}
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, bag in enumerate(bags):
+            weights = {f: self._ans_idf[f] * (1.0 if f.startswith("w:") else BIGRAM_WEIGHT)
+                       for f in bag}
+            for f, v in self._unit(weights).items():
+                postings[f].append((i, v))
+        self._ans_post = {f: (np.asarray([i for i, _ in pl], dtype=np.intp),
+                              np.asarray([v for _, v in pl])) for f, pl in postings.items()}
+
+    def _answer_scores(self, a: Analysis) -> np.ndarray:
+        q = {f: self._ans_idf.get(f, 0.0) * (1.0 if f.startswith("w:") else BIGRAM_WEIGHT)
+             for f in a.features if not f.startswith(("c:", "q:"))}
+        norm = math.sqrt(sum(v * v for v in q.values())) or 1.0
+        out = np.zeros(len(self.entries))
+        for f, v in q.items():
+            hit = self._ans_post.get(f)
+            if hit is not None:
+                out[hit[0]] += hit[1] * (v / norm)
+        return out
 
     def _weights(self, features: set[str] | Sequence[str]) -> dict[str, float]:
         out = {}
@@ -219,7 +255,8 @@ class FaqMatcher:
                                                 [len(u[0]) for u in upost]), minlength=n_entries)
         ent_cos = np.maximum.reduceat(cos, self._starts)
         ent_cont = np.maximum.reduceat(cont, self._starts)
-        pre = ent_cos + ent_cont
+        ans = self._answer_scores(a)
+        pre = ent_cos + ent_cont + ans
         k = min(SHORTLIST, len(pre))
         top = np.argpartition(-pre, k - 1)[:k] if len(pre) > k else np.arange(len(pre))
         short = [int(i) for i in top if pre[i] > 0]
@@ -230,7 +267,7 @@ class FaqMatcher:
         scored = [self._score(i, a, {"cos": float(ent_cos[i]), "cont": float(ent_cont[i]),
                                      "union": float(ucos[i]), "covered": float(covered[i]),
                                      "fuzz": float(fz[n]), "partial": float(partial[n]),
-                                     "unknown": unknown})
+                                     "unknown": unknown, "answer": float(ans[i])})
                   for n, i in enumerate(short)]
         scored.sort(key=lambda c: c.score, reverse=True)
         return scored
