@@ -16,8 +16,20 @@ from .clock import Clock
 from .config import ConfigError, load_config
 from .context import BotContext, build_context
 from .dispatcher import Dispatcher
+from .message import Message
 
 log = logging.getLogger(__name__)
+
+
+def late_answers_to(ctx: BotContext):
+    """Where an answer goes that missed WeChat's 5 s: the outbox, as a customer-service
+    message, so the student still gets it (the passive reply was a holding note)."""
+    from .push.notice import Notice
+
+    def deliver(msg: Message, delivery_id: str, text: str) -> None:
+        if ctx.push is not None:
+            ctx.push.outbox.enqueue(Notice.late_answer(msg.channel, msg.user_id, delivery_id, text))
+    return deliver
 
 
 def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | None = None,
@@ -45,7 +57,8 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
 
     if config.channel_enabled("wechat"):
         from .channels.wechat import WeChatChannel
-        app.register_blueprint(WeChatChannel(ctx, dispatcher, executor).blueprint())
+        channel = WeChatChannel(ctx, dispatcher, executor, on_late_reply=late_answers_to(ctx))
+        app.register_blueprint(channel.blueprint())
     if config.channel_enabled("feishu"):
         from .channels.feishu import FeishuChannel
         feishu = FeishuChannel(ctx, dispatcher, executor)

@@ -275,10 +275,11 @@ class _ReleasingClock(Clock):
         threading.Event().wait(0.01)
 
 
-def _gated_app(ctx, gate, deadline=4.5):
+def _gated_app(ctx, gate, deadline=4.5, on_late_reply=None):
     ctx.config.settings["channels"]["wechat"]["reply_deadline"] = deadline
     app = Flask("gated")
-    channel = WeChatChannel(ctx, Dispatcher(ctx, [gate]), ThreadPoolExecutor(4))
+    channel = WeChatChannel(ctx, Dispatcher(ctx, [gate]), ThreadPoolExecutor(4),
+                            on_late_reply=on_late_reply)
     app.register_blueprint(channel.blueprint())
     return app
 
@@ -313,3 +314,23 @@ def test_slow_answer_past_the_deadline_gets_a_holding_reply_and_is_kept(ctx):
             break
         threading.Event().wait(0.01)
     assert ctx.deliveries.reply("wechat", "msg:99002") == "答案：很慢的问题"
+
+
+def test_late_answer_is_sent_as_a_customer_service_message(push_ctx, fake_wechat, clock):
+    from bot.app import late_answers_to
+    from bot.channels.wechat import HOLDING_SENT_LATER
+    from bot.push.runtime import build_sender
+
+    ctx = push_ctx()
+    gate = _Gate()
+    wx = client_for(_gated_app(ctx, gate, deadline=0.05, on_late_reply=late_answers_to(ctx)))
+    assert wx.ask("半夜的慢问题", user="oNight", msg_id=99003) == HOLDING_SENT_LATER
+    gate.release.set()
+    for _ in range(200):
+        if ctx.deliveries.reply("wechat", "msg:99003"):
+            break
+        threading.Event().wait(0.01)
+    clock.advance(13 * 3600)                            # 23:00 in Shanghai: quiet hours hold
+    assert build_sender(ctx).drain() == {"sent": 1}     # pushes, never an awaited answer
+    [call] = fake_wechat.sent_to("oNight")
+    assert call["body"]["text"]["content"] == "答案：半夜的慢问题"

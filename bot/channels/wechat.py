@@ -27,12 +27,13 @@ log = logging.getLogger(__name__)
 CHANNEL = "wechat"
 MEDIA_KINDS = {"image", "voice", "video", "shortvideo", "location", "link", "file"}
 HOLDING_TEXT = "您的问题我正在查，请稍等片刻后再发一次。"
+HOLDING_SENT_LATER = "您的问题我正在查，答案查好后会单独发给您。"
 
 
 class WeChatChannel:
     def __init__(self, ctx: BotContext, dispatcher: Dispatcher,
                  executor: ThreadPoolExecutor,
-                 on_late_reply: Callable[[Message, str], None] | None = None) -> None:
+                 on_late_reply: Callable[[Message, str, str], None] | None = None) -> None:
         cfg = ctx.config
         self.ctx, self.dispatcher, self.executor = ctx, dispatcher, executor
         self.token = cfg.secret("WECHAT_TOKEN") or ""
@@ -42,6 +43,8 @@ class WeChatChannel:
         self.max_reply_bytes = int(cfg.get("channels.wechat.max_reply_bytes", 2048))
         self.wait_for_first = float(cfg.get("dedup.wait_for_first", 4.0))
         self.on_late_reply = on_late_reply
+        can_send_later = on_late_reply is not None and bool(cfg.secret("WECHAT_APPSECRET"))
+        self.holding_text = HOLDING_SENT_LATER if can_send_later else HOLDING_TEXT
 
     # -- HTTP ----------------------------------------------------------------------------
     def blueprint(self) -> Blueprint:
@@ -124,7 +127,7 @@ class WeChatChannel:
         except FutureTimeout:
             log.warning("answer to %s took longer than %.1fs", msg.user_id, self.deadline)
             future.add_done_callback(lambda f: self._late(msg, delivery, f))
-            return HOLDING_TEXT
+            return self.holding_text
         deliveries.save_reply(CHANNEL, delivery, text)
         return text
 
@@ -132,7 +135,7 @@ class WeChatChannel:
         text = future.result()
         self.ctx.deliveries.save_reply(CHANNEL, delivery, text)
         if self.on_late_reply and text:
-            self.on_late_reply(msg, text)
+            self.on_late_reply(msg, delivery, text)
 
 
 def delivery_id(parsed) -> str:

@@ -1,4 +1,4 @@
-"""A notice: one message to one student (a job digest or a fair reminder).
+"""A notice: one message to one student (a job digest, a fair reminder, or a late answer).
 
 It carries its own text parts so any transport can render it (plain text, a WeChat
 template, a Feishu card) and a stable id, the key that stops it being sent twice.
@@ -14,7 +14,7 @@ class Notice:
     id: str
     channel: str
     user_id: str
-    kind: str                     # "digest" or "reminder"
+    kind: str                     # "digest", "reminder" or "answer" (missed WeChat's 5 s)
     title: str
     summary: str                  # the body: job lines or fair details
     time: str = ""                # when (fair start, or digest date), for templates
@@ -35,6 +35,12 @@ class Notice:
         if self.footer:
             parts.append(self.footer)
         return "\n".join(p for p in parts if p)
+
+    @classmethod
+    def late_answer(cls, channel: str, user_id: str, delivery_id: str, text: str) -> "Notice":
+        """An answer that took longer than the platform waits: sent as a message instead."""
+        return cls(id=f"answer:{channel}:{delivery_id}", channel=channel, user_id=user_id,
+                   kind="answer", title="", summary=text)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)

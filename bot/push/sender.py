@@ -50,7 +50,7 @@ class Sender:
         """Deliver one entry and acknowledge it; returns the statistic it was counted under."""
         n, ob = entry.notice, self.outbox
         now = self.clock.now()
-        if self.push.quiet.active(now):
+        if n.kind != "answer" and self.push.quiet.active(now):  # an answer is awaited now
             until = self.push.quiet.ends_after(now).timestamp()
             return self._finish(entry, "held:quiet_hours", KEEP, retry_at=until, retry=n)
         transport = self.transports.get(n.channel)

@@ -27,7 +27,7 @@ class WeChatTransport:
 
     def deliver(self, notice: Notice) -> Outcome:
         try:
-            if self.mode == "template":
+            if self.mode == "template" and notice.kind != "answer":
                 self._template(notice)
             else:
                 self.api.send_text(notice.user_id, notice.text())
