@@ -32,7 +32,7 @@ class FaqHandler:
         if found.decision == "decline":
             return decline_reply(msg, ctx, found)
         kb = ctx.knowledge.current.kb
-        low = float(ctx.config.get("unanswered.low_confidence_below", 0.7))
+        low = float(ctx.config.get("unanswered.low_confidence_below", 0.9))
         if found.score < low:
             best = found.best
             ctx.unanswered.record(found.analysis.normalized, msg.text,

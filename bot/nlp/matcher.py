@@ -29,24 +29,24 @@ SHORTLIST = 8
 # Confidence = sigmoid(BIAS + Σ weight * feature). Fitted on the dev set by `python -m
 # bench.tune` (listwise ranking, then calibrated); the test set stays held out.
 WEIGHTS = {
-    "cos": 1.29,
-    "cont": 1.96,
-    "union": 2.02,
-    "covered": 2.63,
-    "fuzz": 3.21,
-    "partial": 1.36,
-    "keyword": 3.15,
-    "anchor": -1.08,
-    "unknown": 2.08,
-    "answer": 8.52,
+    "cos": 1.82,
+    "cont": 0.41,
+    "union": 0.93,
+    "covered": 2.21,
+    "fuzz": 2.09,
+    "partial": 0.63,
+    "keyword": 1.79,
+    "anchor": -0.87,
+    "unknown": -1.03,
+    "answer": 1.57,
 }
-BIAS = -5.2
+BIAS = -4.19
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer: float = 0.85
-    suggest: float = 0.75
+    answer: float = 0.4
+    suggest: float = 0.21
     margin: float = 0.05
     max_suggestions: int = 3
 
