@@ -3,10 +3,11 @@
 Two stages keep it fast at thousands of entries: inverted indexes over words,
 character bigrams and characters of the questions, and over the words of the answers
 (TF-IDF cosine and containment, summed with numpy over only the postings the question
-touches), pick a short list; then each short-listed entry is scored with fuzzy string
-similarity (rapidfuzz) and keyword evidence, and the features are combined into one
-confidence. The weights and thresholds were fitted on the dev set in
-`bench/data/dev_cases.yaml` (`python -m bench.tune`); the test sets are held out.
+touches, plus BM25 over each entry's words), pick a short list; then each short-listed
+entry is scored with fuzzy string similarity (rapidfuzz) and keyword evidence, and the
+features are combined into one confidence. The weights and thresholds were fitted on
+the dev set in `bench/data/dev_cases.yaml` (`python -m bench.tune`); the test sets are
+held out.
 """
 from __future__ import annotations
 
@@ -29,24 +30,25 @@ SHORTLIST = 8
 # Confidence = sigmoid(BIAS + Σ weight * feature). Fitted on the dev set by `python -m
 # bench.tune` (listwise ranking, then calibrated); the test set stays held out.
 WEIGHTS = {
-    "cos": 1.82,
-    "cont": 0.41,
-    "union": 0.93,
-    "covered": 2.21,
-    "fuzz": 2.09,
-    "partial": 0.63,
-    "keyword": 1.79,
-    "anchor": -0.87,
-    "unknown": -1.03,
-    "answer": 1.57,
+    "cos": 1.63,
+    "cont": 0.42,
+    "union": 0.77,
+    "covered": 1.64,
+    "fuzz": 1.97,
+    "partial": 0.69,
+    "keyword": 1.72,
+    "anchor": -0.95,
+    "unknown": -1.46,
+    "answer": 1.48,
+    "bm25": 2.28,
 }
-BIAS = -4.19
+BIAS = -3.93
 
 
 @dataclass(frozen=True)
 class Thresholds:
     answer: float = 0.4
-    suggest: float = 0.21
+    suggest: float = 0.3
     margin: float = 0.05
     max_suggestions: int = 3
 
@@ -120,6 +122,7 @@ class FaqMatcher:
         self._unknown_idf = math.log(1 + 2 * max(n, 1))
 
         self._build_answers()
+        self._build_bm25()
         union_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for i, u in enumerate(unions):
             for f, v in self._unit(self._weights(u)).items():
@@ -175,6 +178,49 @@ class FaqMatcher:
                 postings[f].append((i, v))
         self._ans_post = {f: (np.asarray([i for i, _ in pl], dtype=np.intp),
                               np.asarray([v for _, v in pl])) for f, pl in postings.items()}
+
+    def _build_bm25(self, k1: float = 1.2, b: float = 0.75) -> None:
+        """Okapi BM25 over each entry's words (question, similar, keywords as one document):
+        with many paraphrases an entry, how often a word recurs in them is evidence too."""
+        docs: list[dict[str, int]] = []
+        for i, texts in enumerate(self._texts):
+            counts: dict[str, int] = defaultdict(int)
+            for t in texts:
+                for f in t.features:
+                    if f.startswith("w:"):
+                        counts[f] += 1
+            for k in self._keywords[i]:
+                counts["w:" + k] += 1
+            docs.append(counts)
+        n = len(docs)
+        avgdl = (sum(sum(d.values()) for d in docs) / n) if n else 1.0
+        df: dict[str, int] = defaultdict(int)
+        for d in docs:
+            for f in d:
+                df[f] += 1
+        self._bm25_idf = {f: math.log(1 + (n - m + 0.5) / (m + 0.5)) for f, m in df.items()}
+        self._bm25_k1 = k1
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, d in enumerate(docs):
+            dl = sum(d.values())
+            for f, tf in d.items():
+                norm = tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
+                postings[f].append((i, self._bm25_idf[f] * norm))
+        self._bm25_post = {f: (np.asarray([i for i, _ in pl], dtype=np.intp),
+                               np.asarray([v for _, v in pl])) for f, pl in postings.items()}
+        self._bm25_unknown = math.log(1 + (n + 0.5) / 0.5)
+
+    def _bm25_scores(self, a: Analysis) -> np.ndarray:
+        """BM25 divided by the most the question's words could score, so it lies in [0, 1]
+        and words the KB never uses count against every entry."""
+        out = np.zeros(len(self.entries))
+        ceiling = 0.0
+        for f in {"w:" + t for t in a.tokens}:
+            ceiling += self._bm25_idf.get(f, self._bm25_unknown) * (self._bm25_k1 + 1)
+            hit = self._bm25_post.get(f)
+            if hit is not None:
+                out[hit[0]] += hit[1]
+        return out / ceiling if ceiling else out
 
     def _answer_scores(self, a: Analysis) -> np.ndarray:
         q = {f: self._ans_idf.get(f, 0.0) * (1.0 if f.startswith("w:") else BIGRAM_WEIGHT)
@@ -256,7 +302,8 @@ class FaqMatcher:
         ent_cos = np.maximum.reduceat(cos, self._starts)
         ent_cont = np.maximum.reduceat(cont, self._starts)
         ans = self._answer_scores(a)
-        pre = ent_cos + ent_cont + ans
+        bm25 = self._bm25_scores(a)
+        pre = ent_cos + ent_cont + ans + bm25
         k = min(SHORTLIST, len(pre))
         top = np.argpartition(-pre, k - 1)[:k] if len(pre) > k else np.arange(len(pre))
         short = [int(i) for i in top if pre[i] > 0]
@@ -267,7 +314,8 @@ class FaqMatcher:
         scored = [self._score(i, a, {"cos": float(ent_cos[i]), "cont": float(ent_cont[i]),
                                      "union": float(ucos[i]), "covered": float(covered[i]),
                                      "fuzz": float(fz[n]), "partial": float(partial[n]),
-                                     "unknown": unknown, "answer": float(ans[i])})
+                                     "unknown": unknown, "answer": float(ans[i]),
+                                     "bm25": float(bm25[i])})
                   for n, i in enumerate(short)]
         scored.sort(key=lambda c: c.score, reverse=True)
         return scored
