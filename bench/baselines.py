@@ -57,7 +57,9 @@ def baseline_accuracy(matcher, cases: list[dict]) -> dict:
         if c.get("expect") is None:
             off += 1
             off_ok += got is None
-    return {"accuracy": ok / len(cases), "declined": off_ok / off if off else 0.0}
+    on = len(cases) - off
+    return {"accuracy": ok / len(cases), "declined": off_ok / off if off else 0.0,
+            "faq_accuracy": (ok - off_ok) / on if on else 0.0}
 
 
 def fit_threshold(matcher, cases: list[dict]) -> float:
