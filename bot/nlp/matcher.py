@@ -30,25 +30,25 @@ SHORTLIST = 8
 # Confidence = sigmoid(BIAS + Σ weight * feature). Fitted on the dev set by `python -m
 # bench.tune` (listwise ranking, then calibrated); the test set stays held out.
 WEIGHTS = {
-    "cos": 1.63,
-    "cont": 0.42,
-    "union": 0.77,
-    "covered": 1.64,
-    "fuzz": 1.97,
-    "partial": 0.69,
-    "keyword": 1.72,
-    "anchor": -0.95,
-    "unknown": -1.46,
-    "answer": 1.48,
-    "bm25": 2.28,
+    "cos": 1.52,
+    "cont": 0.35,
+    "union": 0.73,
+    "covered": 1.57,
+    "fuzz": 1.81,
+    "partial": 0.66,
+    "keyword": 1.57,
+    "anchor": -0.85,
+    "unknown": -1.33,
+    "answer": 1.38,
+    "bm25": 2.04,
 }
-BIAS = -3.93
+BIAS = -3.58
 
 
 @dataclass(frozen=True)
 class Thresholds:
     answer: float = 0.4
-    suggest: float = 0.3
+    suggest: float = 0.33
     margin: float = 0.05
     max_suggestions: int = 3
 
@@ -80,11 +80,12 @@ class MatchResult:
 
 
 class _Text:
-    __slots__ = ("compact", "features")
+    __slots__ = ("compact", "features", "canonical")
 
     def __init__(self, analysis: Analysis) -> None:
         self.compact = analysis.compact
         self.features = set(analysis.features)
+        self.canonical = analysis.canonical
 
 
 class FaqMatcher:
@@ -181,14 +182,14 @@ class FaqMatcher:
 
     def _build_bm25(self, k1: float = 1.2, b: float = 0.75) -> None:
         """Okapi BM25 over each entry's words (question, similar, keywords as one document):
-        with many paraphrases an entry, how often a word recurs in them is evidence too."""
+        with many paraphrases an entry, how often a word recurs in them is evidence too.
+        Every word counts here, question words included (怎么办 vs 在哪里)."""
         docs: list[dict[str, int]] = []
         for i, texts in enumerate(self._texts):
             counts: dict[str, int] = defaultdict(int)
             for t in texts:
-                for f in t.features:
-                    if f.startswith("w:"):
-                        counts[f] += 1
+                for w in self._all_words(t.canonical):
+                    counts["w:" + w] += 1
             for k in self._keywords[i]:
                 counts["w:" + k] += 1
             docs.append(counts)
@@ -210,12 +211,16 @@ class FaqMatcher:
                                np.asarray([v for _, v in pl])) for f, pl in postings.items()}
         self._bm25_unknown = math.log(1 + (n + 0.5) / 0.5)
 
+    def _all_words(self, canonical: str) -> list[str]:
+        """Every word of a canonical text, stopwords included, for BM25."""
+        return [w for w in self.analyzer.tokenizer.lcut(canonical, HMM=False) if w.strip()]
+
     def _bm25_scores(self, a: Analysis) -> np.ndarray:
         """BM25 divided by the most the question's words could score, so it lies in [0, 1]
         and words the KB never uses count against every entry."""
         out = np.zeros(len(self.entries))
         ceiling = 0.0
-        for f in {"w:" + t for t in a.tokens}:
+        for f in {"w:" + t for t in self._all_words(a.canonical)}:
             ceiling += self._bm25_idf.get(f, self._bm25_unknown) * (self._bm25_k1 + 1)
             hit = self._bm25_post.get(f)
             if hit is not None:
