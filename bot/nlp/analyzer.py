@@ -11,13 +11,14 @@ from .intents import intents
 from .normalize import normalize
 from .pinyin import is_han
 from .terms import TermTable
-from .tokenizer import content_tokens, is_dictionary_word, new_tokenizer
+from .tokenizer import STOPWORDS, all_words, is_dictionary_word, new_tokenizer
 
 
 @dataclass(frozen=True)
 class Analysis:
     normalized: str            # folded, courtesies removed: what staff see in reports
     canonical: str             # homophones repaired, variants replaced by canonical terms
+    words: tuple[str, ...]     # every word, question words and particles included
     tokens: tuple[str, ...]    # content words
     compact: str               # content words joined: what fuzzy matching compares
     features: tuple[str, ...]  # words, character bigrams, characters and question kinds
@@ -40,9 +41,10 @@ class Analyzer:
     def analyze(self, text: str) -> Analysis:
         normalized = normalize(text)
         canonical = self.terms.canonicalize(self.terms.repair_homophones(normalized))
-        tokens = tuple(content_tokens(self.tokenizer, canonical))
+        words = tuple(all_words(self.tokenizer, canonical))
+        tokens = tuple(w for w in words if w not in STOPWORDS)
         compact = "".join(tokens)
         features = tuple(["w:" + t for t in tokens] + bigrams(compact)
                          + ["c:" + ch for ch in set(compact) if is_han(ch)]
                          + ["q:" + i for i in intents(canonical)])
-        return Analysis(normalized, canonical, tokens, compact, features)
+        return Analysis(normalized, canonical, words, tokens, compact, features)

@@ -80,12 +80,12 @@ class MatchResult:
 
 
 class _Text:
-    __slots__ = ("compact", "features", "canonical")
+    __slots__ = ("compact", "features", "words")
 
     def __init__(self, analysis: Analysis) -> None:
         self.compact = analysis.compact
         self.features = set(analysis.features)
-        self.canonical = analysis.canonical
+        self.words = analysis.words
 
 
 class FaqMatcher:
@@ -188,7 +188,7 @@ class FaqMatcher:
         for i, texts in enumerate(self._texts):
             counts: dict[str, int] = defaultdict(int)
             for t in texts:
-                for w in self._all_words(t.canonical):
+                for w in t.words:
                     counts["w:" + w] += 1
             for k in self._keywords[i]:
                 counts["w:" + k] += 1
@@ -211,16 +211,12 @@ class FaqMatcher:
                                np.asarray([v for _, v in pl])) for f, pl in postings.items()}
         self._bm25_unknown = math.log(1 + (n + 0.5) / 0.5)
 
-    def _all_words(self, canonical: str) -> list[str]:
-        """Every word of a canonical text, stopwords included, for BM25."""
-        return [w for w in self.analyzer.tokenizer.lcut(canonical, HMM=False) if w.strip()]
-
     def _bm25_scores(self, a: Analysis) -> np.ndarray:
         """BM25 divided by the most the question's words could score, so it lies in [0, 1]
         and words the KB never uses count against every entry."""
         out = np.zeros(len(self.entries))
         ceiling = 0.0
-        for f in {"w:" + t for t in self._all_words(a.canonical)}:
+        for f in {"w:" + w for w in a.words}:
             ceiling += self._bm25_idf.get(f, self._bm25_unknown) * (self._bm25_k1 + 1)
             hit = self._bm25_post.get(f)
             if hit is not None:

@@ -57,6 +57,11 @@ def is_dictionary_word(tk: jieba.Tokenizer, word: str) -> bool:
     return tk.FREQ.get(word, 0) > 0
 
 
+def all_words(tk: jieba.Tokenizer, text: str) -> list[str]:
+    """Every word, stopwords included; no spaces or punctuation."""
+    return [t for t in tk.lcut(text, HMM=False) if t.strip()]
+
+
 def content_tokens(tk: jieba.Tokenizer, text: str) -> list[str]:
     """Words that carry meaning: no spaces, punctuation or stopwords."""
-    return [t for t in tk.lcut(text, HMM=False) if t.strip() and t not in STOPWORDS]
+    return [t for t in all_words(tk, text) if t not in STOPWORDS]
