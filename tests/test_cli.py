@@ -6,7 +6,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -109,19 +108,18 @@ def test_serve_answers_healthz_on_the_embedded_redis(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        body = None
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
-                    body = json.loads(resp.read())
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(proc.stdout.read())
-                time.sleep(0.1)
-        assert body is not None and body["status"] == "ok"
+        seen = []
+        for line in proc.stdout:            # waits for the server's own word, not a clock
+            seen.append(line)
+            if "Serving on" in line:
+                break
+        else:
+            pytest.fail("serve exited before serving:\n" + "".join(seen))
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as resp:
+            body = json.loads(resp.read())
+        assert body["status"] == "ok"
         assert body["faq_entries"] >= 60 and body["channels"] == ["wechat"]
         assert (tmp_path / "redis.db").exists() or any(tmp_path.iterdir())
     finally:
         proc.terminate()
-        proc.wait(20)
+        proc.communicate(timeout=30)
