@@ -14,7 +14,8 @@ from .store.connection import connect
 from .store.conversation import ConversationStore
 from .store.deliveries import DeliveryLog
 from .store.keys import Keys
-from .store.unanswered import FaqStats, UnansweredLog
+from .store.stats import FaqStats
+from .store.unanswered import UnansweredLog
 
 
 @dataclass

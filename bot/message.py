@@ -34,7 +34,6 @@ class Reply:
     links: tuple[Link, ...] = ()
     footer: str = ""
     silent: bool = False
-    faq_id: str | None = None
 
     def as_text(self) -> str:
         """The reply as one plain text, for channels without cards."""

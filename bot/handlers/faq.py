@@ -17,7 +17,7 @@ def answer_reply(entry: FaqEntry) -> Reply:
     if entry.valid_until is not None:
         source = f"依据：{entry.source}；" if entry.source else ""
         footer = f"（{source}政策每年可能调整，请以学校和当地最新通知为准）"
-    return Reply(entry.answer, links=entry.links, footer=footer, faq_id=entry.id)
+    return Reply(entry.answer, links=entry.links, footer=footer)
 
 
 class FaqHandler:

@@ -48,15 +48,3 @@ class UnansweredLog:
             out.append(Unanswered(name, int(count), example or name, best_id, float(score)))
         return out
 
-
-class FaqStats:
-    """How often each FAQ entry was sent; ids are stable so counts survive edits."""
-
-    def __init__(self, client: redis.Redis, keys: Keys) -> None:
-        self.r, self.keys = client, keys
-
-    def hit(self, faq_id: str) -> None:
-        self.r.hincrby(self.keys.faq_hits(), faq_id, 1)
-
-    def counts(self) -> dict[str, int]:
-        return {k: int(v) for k, v in self.r.hgetall(self.keys.faq_hits()).items()}
