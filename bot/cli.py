@@ -268,6 +268,8 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
     failed = []
     if args.min_accuracy is not None and report["accuracy"] < args.min_accuracy:
         failed.append(f"准确率 {report['accuracy']:.4f} 低于下限 {args.min_accuracy}")
+    if args.min_faq_accuracy is not None and report["faq_accuracy"] < args.min_faq_accuracy:
+        failed.append(f"问答题答对率 {report['faq_accuracy']:.4f} 低于下限 {args.min_faq_accuracy}")
     if args.min_declined is not None and report["declined"] < args.min_declined:
         failed.append(f"拒答率 {report['declined']:.4f} 低于下限 {args.min_declined}")
     for f in failed:
@@ -417,8 +419,9 @@ def build_parser() -> argparse.ArgumentParser:
     k = kb.add_parser("eval", help="批量测试问答准确率")
     k.add_argument("--kb")
     k.add_argument("--json", action="store_true")
-    k.add_argument("--min-accuracy", type=float)
-    k.add_argument("--min-declined", type=float)
+    k.add_argument("--min-accuracy", type=float, help="总准确率下限，低于它退出码为 1")
+    k.add_argument("--min-faq-accuracy", type=float, help="问答题（有标准答案的题）首选答对率下限")
+    k.add_argument("--min-declined", type=float, help="无关问题拒答率下限")
     k.add_argument("cases")
     k.set_defaults(func=cmd_kb_eval)
     k = kb.add_parser("unanswered", help="学生问得最多、答不上来的问题")

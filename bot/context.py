@@ -34,9 +34,9 @@ class BotContext:
 
 def thresholds_from(config: Config) -> Thresholds:
     return Thresholds(
-        answer=float(config.get("nlp.answer_threshold", 0.4)),
-        suggest=float(config.get("nlp.suggest_threshold", 0.33)),
-        margin=float(config.get("nlp.margin", 0.05)),
+        answer=float(config.get("nlp.answer_threshold", 0.72)),
+        suggest=float(config.get("nlp.suggest_threshold", 0.42)),
+        margin=float(config.get("nlp.margin", 0.8)),
         max_suggestions=int(config.get("nlp.max_suggestions", 3)),
     )
 

@@ -69,6 +69,11 @@ def test_kb_eval_json_and_floor(tmp_path):
     assert [c["ok"] for c in data["cases"]] == [True, True, True, False]
     assert set(data["cases"][0]) == {"q", "expect", "got", "score", "ok"}
     assert run("kb", "eval", "--kb", str(SMALL_KB), "--min-accuracy", "0.9", str(cases)).returncode == 1
+    assert data["faq_accuracy"] == round(2 / 3, 4) and data["declined"] == 1.0
+    low = run("kb", "eval", "--kb", str(SMALL_KB), "--min-faq-accuracy", "0.7", str(cases))
+    assert low.returncode == 1 and "问答题答对率" in low.stderr
+    assert run("kb", "eval", "--kb", str(SMALL_KB), "--min-faq-accuracy", "0.6",
+               "--min-declined", "1.0", str(cases)).returncode == 0
 
 
 def test_kb_eval_rejects_unknown_expected_ids(tmp_path):

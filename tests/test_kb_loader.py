@@ -72,6 +72,16 @@ def test_same_question_text_in_two_entries(tmp_path):
     assert ":5:" in msg and "相同" in msg and "a-one" in msg
 
 
+def test_same_similar_phrasing_in_two_entries(tmp_path):
+    second = ("- id: a-two\n  category: 就业手续\n  question: 三方协议怎么违约？\n"
+              "  similar: [三方不想要了, 三方协议丢失了怎么办]\n  answer: 找单位。\n")
+    write(tmp_path, "a.yaml", GOOD.replace("  answer:", "  similar: [三方不想要了]\n  answer:") + second)
+    msgs = messages(tmp_path)
+    assert len(msgs) == 2 and all("a.yaml:6:" in m and "a-one" in m for m in msgs)
+    assert any("“三方不想要了”" in m for m in msgs) and any("“三方协议丢失了怎么办”" in m for m in msgs)
+    assert load_kb(tmp_path).kb is None
+
+
 def test_malformed_links(tmp_path):
     write(tmp_path, "a.yaml", GOOD + "  links: [{title: 网站, url: career.example}]\n"
           + GOOD.replace("a-one", "a-2").replace("丢失", "签") + "  links: [{url: https://x.cn}]\n")

@@ -279,6 +279,7 @@ def _question_key(text: str) -> str:
 def _check_across_files(entries: Iterable[FaqEntry], problems: list[Problem]) -> None:
     ids: dict[str, FaqEntry] = {}
     questions: dict[str, FaqEntry] = {}
+    phrasings: dict[str, FaqEntry] = {}  # question and similar texts, to the entry owning them
     for e in entries:
         if e.id in ids:
             first = ids[e.id]
@@ -292,8 +293,16 @@ def _check_across_files(entries: Iterable[FaqEntry], problems: list[Problem]) ->
             problems.append(Problem(e.file, e.line,
                                     f"问题“{e.question}”与 {first.file}:{first.line}（{first.id}）相同，"
                                     "请合并这两条，或把问题改得能区分"))
-        else:
-            questions[key] = e
+            continue
+        questions[key] = e
+        # The same phrasing under two entries leaves the bot no way to tell them apart.
+        for text in (e.question, *e.similar):
+            key = _question_key(text)
+            first = phrasings.setdefault(key, e)
+            if first is not e and key:
+                problems.append(Problem(e.file, e.line,
+                                        f"问法“{text}”在 {first.file}:{first.line}（{first.id}）也有，"
+                                        "同一个问法只能放在一条问答里，请删掉其中一处"))
 
 
 def _load_synonyms(path: Path, name: str, problems: list[Problem]) -> dict[str, tuple[str, ...]]:

@@ -26,38 +26,40 @@ from .analyzer import Analysis, Analyzer
 FEATURE_WEIGHTS = {"w": 1.0, "c": 0.3, "q": 0.8}
 BIGRAM_WEIGHT = 0.6
 SHORTLIST = 8
+LONG_QUESTION = 10  # content words from which a question counts as fully long
 
 # Confidence = sigmoid(BIAS + Σ weight * feature). Fitted on the dev set by `python -m
 # bench.tune` (listwise ranking, then calibrated); the test set stays held out.
 WEIGHTS = {
-    "cos": 1.52,
-    "cont": 0.35,
-    "union": 0.73,
-    "covered": 1.57,
-    "fuzz": 1.81,
-    "partial": 0.66,
-    "keyword": 1.57,
-    "anchor": -0.85,
-    "unknown": -1.33,
-    "answer": 1.38,
-    "bm25": 2.04,
+    "cos": 1.97,
+    "cont": 1.14,
+    "union": 1.8,
+    "covered": 3.52,
+    "fuzz": 3.97,
+    "partial": 1.98,
+    "keyword": 0.7,
+    "anchor": -1.21,
+    "answer": 4.37,
+    "bm25": 4.26,
+    "length": 5.32,
 }
-BIAS = -3.58
+BIAS = -10.22
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer: float = 0.4
-    suggest: float = 0.33
-    margin: float = 0.05
+    answer: float = 0.72
+    suggest: float = 0.42
+    margin: float = 0.8
     max_suggestions: int = 3
 
 
 @dataclass(frozen=True)
 class Candidate:
     id: str
-    score: float
+    score: float  # confidence in [0, 1]
     features: tuple[tuple[str, float], ...] = ()
+    logit: float = 0.0  # the score before the sigmoid: where near-certain scores still differ
 
 
 @dataclass(frozen=True)
@@ -257,11 +259,12 @@ class FaqMatcher:
         if not candidates:
             return "decline"
         top = candidates[0].score
-        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        runner_up = candidates[1] if len(candidates) > 1 else None
         if top >= self.thresholds.answer:
             # Two entries about equally likely: let the student pick rather than guess.
-            close = top - runner_up < self.thresholds.margin
-            return "suggest" if close and runner_up >= self.thresholds.suggest else "answer"
+            close = (runner_up is not None
+                     and candidates[0].logit - runner_up.logit < self.thresholds.margin)
+            return "suggest" if close and runner_up.score >= self.thresholds.suggest else "answer"
         if top >= self.thresholds.suggest:
             return "suggest"
         return "decline"
@@ -271,13 +274,6 @@ class FaqMatcher:
         if a.tokens and len(a.tokens) <= 2 and not any(f.startswith("q:") for f in features):
             features.add("q:what")  # a bare term (档案, 选调生) asks what it is
         return features
-
-    def _unknown_share(self, a: Analysis) -> float:
-        """How much of the question's wording the knowledge base has never seen."""
-        weights = [(self._idf.get("w:" + t), self._unknown_idf) for t in a.tokens]
-        total = sum((w if w is not None else u) ** 2 for w, u in weights)
-        unknown = sum(u ** 2 for w, u in weights if w is None)
-        return unknown / total if total else 0.0
 
     def _rank(self, a: Analysis) -> list[Candidate]:
         if not a.features or not self.entries:
@@ -311,14 +307,16 @@ class FaqMatcher:
         if not short:
             return []
         fz, partial = self._fuzzy(a.compact, short)
-        unknown = self._unknown_share(a)
+        # Long questions share a smaller part of their words with any FAQ, so the same
+        # similarity is stronger evidence from them than from a short one.
+        length = min(len(a.tokens), LONG_QUESTION) / LONG_QUESTION
         scored = [self._score(i, a, {"cos": float(ent_cos[i]), "cont": float(ent_cont[i]),
                                      "union": float(ucos[i]), "covered": float(covered[i]),
                                      "fuzz": float(fz[n]), "partial": float(partial[n]),
-                                     "unknown": unknown, "answer": float(ans[i]),
-                                     "bm25": float(bm25[i])})
+                                     "answer": float(ans[i]),
+                                     "bm25": float(bm25[i]), "length": length})
                   for n, i in enumerate(short)]
-        scored.sort(key=lambda c: c.score, reverse=True)
+        scored.sort(key=lambda c: c.logit, reverse=True)
         return scored
 
     def _fuzzy(self, query: str, short: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -352,4 +350,4 @@ class FaqMatcher:
         z = BIAS + sum(WEIGHTS[name] * feats[name] for name in WEIGHTS)
         score = 1 / (1 + math.exp(-z))
         return Candidate(self.entries[i].id, round(score, 4),
-                         tuple((name, feats[name]) for name in WEIGHTS))
+                         tuple((name, feats[name]) for name in WEIGHTS), z)
