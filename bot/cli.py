@@ -5,6 +5,7 @@ import argparse
 import json
 import logging
 import statistics
+import signal
 import sys
 import time
 from pathlib import Path
@@ -51,12 +52,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
           f"  渠道：{'、'.join(channels) or '未启用（设置 WECHAT_TOKEN 或 FEISHU_APP_ID 后启用）'}\n"
           f"  在另一个终端试试：python -m bot chat", flush=True)
     stop, background = _start_push_side(ctx)
-    try:
+    # systemd, docker and supervisors stop a service with SIGTERM: leave the way Ctrl-C
+    # does, so the embedded Redis is shut down with us instead of lingering on its data.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:  # waitress closes and returns on KeyboardInterrupt
         serve(app, host=host, port=port, threads=int(config.get("server.threads", 16)),
               ident="jyzs")
     finally:
         stop()
+        # The embedded server stops at exit only if its owner is its last client.
+        ctx.redis.connection_pool.disconnect()
+    print("就业助手已停止", flush=True)
     return 0
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _start_push_side(ctx):

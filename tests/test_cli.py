@@ -125,6 +125,32 @@ def test_serve_answers_healthz_on_the_embedded_redis(tmp_path):
         assert body["status"] == "ok"
         assert body["faq_entries"] >= 60 and body["channels"] == ["wechat"]
         assert (tmp_path / "redis.db").exists() or any(tmp_path.iterdir())
+        embedded = _redis_servers_in(tmp_path)
+        assert embedded, "serve should have started an embedded Redis in BOT_DATA_DIR"
     finally:
-        proc.terminate()
-        proc.communicate(timeout=30)
+        proc.terminate()                    # what systemd or docker send to stop a service
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and "就业助手已停止" in out
+    assert not [pid for pid in embedded if _alive(pid)], "the embedded Redis outlived serve"
+
+
+def _redis_servers_in(directory: Path) -> list[int]:
+    """Pids of redis-server processes working in `directory` (Linux /proc)."""
+    found = []
+    for proc_dir in Path("/proc").iterdir():
+        try:
+            if (proc_dir.name.isdigit() and b"redis-server" in (proc_dir / "cmdline").read_bytes()
+                    and (proc_dir / "cwd").resolve() == directory.resolve()):
+                found.append(int(proc_dir.name))
+        except OSError:
+            continue
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running, as opposed to gone or a zombie waiting for init to reap it."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status

