@@ -60,14 +60,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
               ident="jyzs")
     finally:
         stop()
-        # The embedded server stops at exit only if its owner is its last client.
-        ctx.redis.connection_pool.disconnect()
+        _release_redis(ctx)
     print("就业助手已停止", flush=True)
     return 0
 
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
+
+
+def _release_redis(ctx) -> None:
+    """Close our connections: an embedded server started by this process stops at exit
+    only if its owner is then its last client."""
+    ctx.redis.connection_pool.disconnect()
 
 
 def _start_push_side(ctx):
@@ -356,8 +361,7 @@ def cmd_push_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_until_signalled(start, stop) -> int:
-    import signal
+def _run_until_signalled(ctx, start, stop) -> int:
     import threading
 
     done = threading.Event()
@@ -366,6 +370,7 @@ def _run_until_signalled(start, stop) -> int:
     start()
     done.wait()
     stop()
+    _release_redis(ctx)
     return 0
 
 
@@ -384,7 +389,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     stop = threading.Event()
     thread = threading.Thread(target=sender.run, args=(stop,), name="sender")
     print(f"发送进程已启动：{sender.consumer}，渠道 {'、'.join(sender.transports)}", flush=True)
-    return _run_until_signalled(thread.start, lambda: (stop.set(), thread.join()))
+    return _run_until_signalled(ctx, thread.start, lambda: (stop.set(), thread.join()))
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
@@ -394,7 +399,7 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     ctx = build_context(_config(args))
     sched = build_scheduler(ctx)
     print(f"调度进程已启动：{sched.lock.owner}（同一时间只有一个调度进程工作，其余待命）", flush=True)
-    return _run_until_signalled(sched.start, sched.shutdown)
+    return _run_until_signalled(ctx, sched.start, sched.shutdown)
 
 
 # -- parser ----------------------------------------------------------------------------------
