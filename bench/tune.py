@@ -9,8 +9,8 @@ answer threshold that serves students best (see `best_thresholds`).
 from __future__ import annotations
 
 import sys
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
