@@ -288,16 +288,18 @@ class FaqMatcher:
         # postings are concatenated and summed per row (text) or per entry (union).
         post = [self._post[j] for j, _ in hits]
         upost = [self._upost[j] for j, _ in hits]
+        qv = np.fromiter((v for _, v in hits), dtype=np.float64, count=len(hits))
+        per_row = np.repeat(qv, [len(p[0]) for p in post])
+        per_owner = np.repeat(qv, [len(u[0]) for u in upost])
         rows = np.concatenate([p[0] for p in post])
-        cos = np.bincount(rows, np.concatenate([p[1] * v for p, (_, v) in zip(post, hits)]),
+        cos = np.bincount(rows, np.concatenate([p[1] for p in post]) * per_row,
                           minlength=self._n_rows)
         cont = np.bincount(rows, np.concatenate([p[2] for p in post]), minlength=self._n_rows)
         owners = np.concatenate([u[0] for u in upost])
         n_entries = len(self.entries)
-        ucos = np.bincount(owners, np.concatenate([u[1] * v for u, (_, v) in zip(upost, hits)]),
+        ucos = np.bincount(owners, np.concatenate([u[1] for u in upost]) * per_owner,
                            minlength=n_entries)
-        covered = np.bincount(owners, np.repeat([v * v for _, v in hits],
-                                                [len(u[0]) for u in upost]), minlength=n_entries)
+        covered = np.bincount(owners, per_owner * per_owner, minlength=n_entries)
         ent_cos = np.maximum.reduceat(cos, self._starts)
         ent_cont = np.maximum.reduceat(cont, self._starts)
         ans = self._answer_scores(a)
@@ -331,7 +333,7 @@ class FaqMatcher:
     def _fuzzy(self, query: str, short: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """Best fuzzy ratio, and best alignment of a text inside a longer question, per entry.
 
-        All texts of the short list go to rapidfuzz in one call each, not one call per text.
+        All texts of the short list go to rapidfuzz's ratio in one call, not one per text.
         """
         fz, partial = np.zeros(len(short)), np.zeros(len(short))
         groups = [self._compacts[i] for i in short]
@@ -343,11 +345,12 @@ class FaqMatcher:
         offsets = np.concatenate(([0], np.cumsum(counts[present])[:-1]))
         ratio = process.cdist([query], texts, scorer=fuzz.ratio)[0] / 100
         fz[present] = np.maximum.reduceat(ratio, offsets)
-        lengths = np.fromiter(map(len, texts), dtype=np.intp, count=len(texts))
-        inside = np.flatnonzero((lengths >= 3) & (lengths < len(query)))
-        if len(inside):
-            aligned = np.zeros(len(texts))
-            aligned[inside] = process.cdist([texts[j] for j in inside], [query],
-                                            scorer=fuzz.partial_ratio)[:, 0] / 100
-            partial[present] = np.maximum.reduceat(aligned, offsets)
+        n = len(query)
+        for k, group in enumerate(groups):
+            inside = [t for t in group if 3 <= len(t) < n]
+            # Alignment is the costly score and only each entry's best counts: extractOne
+            # raises its cutoff as it goes, so most texts are given up on early.
+            best = process.extractOne(query, inside, scorer=fuzz.partial_ratio) if inside else None
+            if best is not None:
+                partial[k] = best[1] / 100
         return fz, partial
