@@ -94,6 +94,8 @@ def run() -> dict:
 
     for key in client.scan_iter(f"{keys.ns}:*", count=5000):
         client.delete(key)
+    if not config.redis_url:
+        client.shutdown()  # the embedded server: do not leave it running
     return {"subscriptions": SUBSCRIPTIONS, "jobs": JOBS, "groups": len(index.groups),
             "students_matched": len(matches), "pairs": pairs,
             "index_s": t1 - t0, "match_s": t2 - t1, "queue_s": t3 - t2, "total_s": t3 - t0,

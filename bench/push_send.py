@@ -84,6 +84,8 @@ def run(threads: int = 64) -> dict:
         baseline = _one_at_a_time(url, sender.transports["wechat"].api.access_token())
         for key in client.scan_iter(f"{ctx.keys.ns}:*", count=5000):
             client.delete(key)
+        if not config.redis_url:
+            client.shutdown()  # the embedded server: do not leave it running
         return {"notices": NOTICES, "threads": threads, "delay_ms": DELAY * 1000,
                 "seconds": elapsed, "per_second": NOTICES / elapsed, "stats": stats,
                 "baseline_per_second": baseline}
