@@ -1,10 +1,11 @@
 """Fit the matcher's feature weights and thresholds on the DEV set (never the test set).
 
 `python -m bench.tune` prints weights to paste into bot/nlp/matcher.py and the
-thresholds for config/settings.yaml. Logistic regression over (question, candidate)
-pairs, label 1 when the candidate is the expected entry; then the suggest threshold that
-shows the right FAQ most often while declining enough off-topic questions, and the
-answer threshold that serves students best (see `best_thresholds`).
+thresholds for config/settings.yaml. Listwise ranking weights (dev questions plus the
+KB's own paraphrases), a logistic calibration on the dev questions alone, then the
+suggest threshold that shows the right FAQ most often while declining enough off-topic
+questions, and the answer threshold and margin that serve students best
+(see `best_thresholds`).
 """
 from __future__ import annotations
 
@@ -59,21 +60,6 @@ def augmented(kb, analyzer, per_entry: int = 2):
             m = mm.FaqMatcher(KnowledgeBase(entries, kb.synonyms), analyzer=analyzer)
             for wrap in WRAPPERS:
                 yield m, {"q": wrap.format(held), "expect": e.id}
-
-
-def fit(data, n_feat: int, l2: float = 0.003, steps: int = 4000, lr: float = 0.5):
-    xs = np.vstack([x for x, _, _ in data if len(x)])
-    ys = np.concatenate([[1.0 if i == r else 0.0 for i in range(len(x))] for x, r, _ in data if len(x)])
-    w, b = np.zeros(n_feat), 0.0
-    pos = max(ys.sum(), 1.0)
-    weight = np.where(ys > 0, (len(ys) - pos) / pos, 1.0)
-    weight /= weight.mean()
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-(xs @ w + b)))
-        g = (p - ys) * weight
-        w -= lr * (xs.T @ g / len(ys) + l2 * w)
-        b -= lr * g.mean()
-    return w, b
 
 
 def fit_ranking(data, n_feat: int, l2: float = 0.001, steps: int = 1000, lr: float = 0.5):
@@ -203,18 +189,15 @@ def main() -> int:
     names, data = dataset(matcher, load_cases(DEV))
     _, extra = dataset(None, augmented(kb, matcher.analyzer))
     train = data + extra
-    if "--pointwise" in sys.argv:
-        w, b = fit(train, len(names))
-    else:
-        query_cols = [names.index("length")]
-        raw = fit_ranking(train, len(names))
-        raw[query_cols] = 0.0  # the same for every candidate: ranking cannot learn them
-        # Calibrated on the dev questions alone: the KB's own paraphrases are easier
-        # than what students type, and would make the bot overconfident.
-        coef, b = calibrate(data, raw, query_cols)
-        w = raw * coef[0]
-        for j, c in zip(query_cols, coef[1:]):
-            w[j] += c
+    query_cols = [names.index("length")]
+    raw = fit_ranking(train, len(names))
+    raw[query_cols] = 0.0  # the same for every candidate: ranking cannot learn them
+    # Calibrated on the dev questions alone: the KB's own paraphrases are easier than
+    # what students type, and would make the bot overconfident.
+    coef, b = calibrate(data, raw, query_cols)
+    w = raw * coef[0]
+    for j, c in zip(query_cols, coef[1:]):
+        w[j] += c
     rows = outcomes(data, w, b)
     on = [o for o in rows if not o.off]
     top1 = sum(o.right for o in on) / len(on)

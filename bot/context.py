@@ -33,11 +33,12 @@ class BotContext:
 
 
 def thresholds_from(config: Config) -> Thresholds:
+    default = Thresholds()  # the fitted values live in one place: bot/nlp/matcher.py
     return Thresholds(
-        answer=float(config.get("nlp.answer_threshold", 0.72)),
-        suggest=float(config.get("nlp.suggest_threshold", 0.42)),
-        margin=float(config.get("nlp.margin", 0.8)),
-        max_suggestions=int(config.get("nlp.max_suggestions", 3)),
+        answer=float(config.get("nlp.answer_threshold", default.answer)),
+        suggest=float(config.get("nlp.suggest_threshold", default.suggest)),
+        margin=float(config.get("nlp.margin", default.margin)),
+        max_suggestions=int(config.get("nlp.max_suggestions", default.max_suggestions)),
     )
 
 

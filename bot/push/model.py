@@ -94,6 +94,20 @@ def _check(row: Mapping[str, Any], required: tuple[str, ...], known: tuple[str, 
     return out, unknown
 
 
+def _fields(row: Mapping[str, Any], required: tuple[str, ...], optional: tuple[str, ...],
+            lists: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """(raw values, constructor arguments as text and lists, unknown column names).
+
+    Columns the schema does not know are kept in `extra`, not dropped.
+    """
+    values, unknown = _check(row, required, required + optional)
+    kw: dict[str, Any] = {k: _text(v) for k, v in values.items() if k not in lists}
+    for k in lists:
+        kw[k] = as_list(values.get(k))
+    kw["extra"] = {k: _text(row[k]) for k in unknown}
+    return values, kw, unknown
+
+
 @dataclass
 class Job:
     id: str
@@ -115,17 +129,13 @@ class Job:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> tuple["Job", list[str]]:
         """A job from an import row, and the names of columns the schema does not know."""
-        values, unknown = _check(row, JOB_REQUIRED, JOB_REQUIRED + JOB_OPTIONAL)
-        kw: dict[str, Any] = {k: _text(v) for k, v in values.items() if k not in JOB_LISTS}
-        for k in JOB_LISTS:
-            kw[k] = as_list(values.get(k))
+        values, kw, unknown = _fields(row, JOB_REQUIRED, JOB_OPTIONAL, JOB_LISTS)
         if kw.get("type") and kw["type"] not in JOB_TYPES:
             raise RowError(f"type（类型）“{kw['type']}”只能是 全职 或 实习")
         if "deadline" in values:
             kw["deadline"] = parse_date(values["deadline"], "deadline").isoformat()
         if "published_at" in values:
             kw["published_at"] = parse_datetime(values["published_at"], "published_at").isoformat()
-        kw["extra"] = {k: _text(row[k]) for k in unknown}
         return cls(**kw), unknown
 
     def to_json(self) -> str:
@@ -156,10 +166,7 @@ class Fair:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> tuple["Fair", list[str]]:
-        values, unknown = _check(row, FAIR_REQUIRED, FAIR_REQUIRED + FAIR_OPTIONAL)
-        kw: dict[str, Any] = {k: _text(v) for k, v in values.items() if k not in FAIR_LISTS}
-        for k in FAIR_LISTS:
-            kw[k] = as_list(values.get(k))
+        values, kw, unknown = _fields(row, FAIR_REQUIRED, FAIR_OPTIONAL, FAIR_LISTS)
         if kw.get("kind") and kw["kind"] not in FAIR_KINDS:
             raise RowError(f"kind（类别）“{kw['kind']}”只能是 {' / '.join(FAIR_KINDS)}")
         start = parse_datetime(values["starts_at"], "starts_at")
@@ -169,7 +176,6 @@ class Fair:
             if end < start:
                 raise RowError("ends_at（结束时间）早于 starts_at（开始时间）")
             kw["ends_at"] = end.isoformat()
-        kw["extra"] = {k: _text(row[k]) for k in unknown}
         return cls(**kw), unknown
 
     @property
