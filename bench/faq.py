@@ -11,7 +11,7 @@ import statistics
 import time
 from pathlib import Path
 
-from bot.cli import evaluate, load_cases
+from bot.kb.evaluate import evaluate, load_cases
 from bot.config import load_config
 from bot.context import thresholds_from
 from bot.kb.loader import load_kb
@@ -45,7 +45,7 @@ def run() -> dict:
     kb = load_kb(config.knowledge_dir).kb
     assert kb is not None, "the sample knowledge base has errors: run `python -m bot kb check`"
     test, dev = load_cases(TEST_CASES), load_cases(DEV_CASES)
-    thresholds = thresholds_from(config)
+    thresholds = thresholds_from(config.settings)
 
     ours = FaqMatcher(kb, thresholds)
     rf, bm = RapidfuzzBaseline(kb), Bm25Baseline(kb)

@@ -8,18 +8,21 @@ Peak memory is the process's maximum resident size.
 """
 from __future__ import annotations
 
+import json
 import random
 import resource
 import tempfile
 import time
 import uuid
 
+from bot.clock import Clock
 from bot.config import load_config
-from bot.push.context import build_push
 from bot.push.matching import SubscriptionIndex, naive_match
 from bot.push.vocab import load_vocab
+from bot.records import StudentKey
+from bot.store import Stores
 from bot.store.connection import connect
-from bot.store.keys import Keys
+from bot.store.subscriptions import StoredSubscription, Subscription
 
 SUBSCRIPTIONS, JOBS, SAMPLE = 100_000, 1_000, 10_000
 CITIES = ["北京", "上海", "广州", "深圳", "杭州", "南京", "苏州", "成都", "重庆", "武汉", "西安",
@@ -55,9 +58,9 @@ def run() -> dict:
     config = load_config({"redis": {"namespace": f"bench-{uuid.uuid4().hex[:6]}"}})
     client = connect(config.redis_url, config.data_dir if config.redis_url else
                      __import__("pathlib").Path(tempfile.mkdtemp()))
-    keys = Keys(config.get("redis.namespace"))
-    push = build_push(config, client, keys)
-    vocab = load_vocab(config.get("push.vocabulary"))
+    stores = Stores.open(client, config.settings, Clock())
+    keys = stores.keys
+    vocab = load_vocab(config.settings.push.vocabulary)
 
     cache: dict[tuple[str, ...], tuple] = {}
     subs = []
@@ -67,21 +70,22 @@ def run() -> dict:
         if words not in cache:
             cache[words] = vocab.subscription(words)
         s = cache[words]
-        subs.append((f"wechat:o{i // 2:06d}", i, s.words, s.terms))
-    for n in range(0, SUBSCRIPTIONS, 5000):          # setup, not timed: store them like handlers do
-        for ref, sid, words, terms in subs[n:n + 5000]:
-            import json
-            value = json.dumps({"w": list(words), "t": sorted(terms)}, ensure_ascii=False)
-            pipe.hset(keys.subscriptions_all(), f"wechat\t{ref[7:]}\t{sid}", value)
+        subs.append(StoredSubscription(StudentKey("wechat", f"o{i // 2:06d}"),
+                                       Subscription(i, s.words, s.terms)))
+    for n in range(0, SUBSCRIPTIONS, 5000):          # setup, not timed: stored as the store does
+        for stored in subs[n:n + 5000]:
+            sub = stored.subscription
+            value = json.dumps({"w": list(sub.words), "t": sorted(sub.terms)}, ensure_ascii=False)
+            pipe.hset(keys.subscriptions_all(), f"wechat\t{stored.student.user_id}\t{sub.id}", value)
         pipe.execute()
     jobs = {j["id"]: vocab.job_terms(j) for j in (_job(rng, n) for n in range(JOBS))}
 
     t0 = time.perf_counter()
-    index = SubscriptionIndex.build(push.subscriptions.everything())
+    index = SubscriptionIndex.build(stores.subscriptions.everything())
     t1 = time.perf_counter()
     matches = index.match(jobs)
     t2 = time.perf_counter()
-    push.pending.add(matches)
+    stores.pending.add(matches)
     t3 = time.perf_counter()
     pairs = sum(len(v) for v in matches.values())
 
@@ -92,7 +96,7 @@ def run() -> dict:
     small = SubscriptionIndex.build(sample).match(jobs)
     assert {k: set(v) for k, v in naive.items()} == {k: set(v) for k, v in small.items()}
 
-    for key in client.scan_iter(f"{keys.ns}:*", count=5000):
+    for key in client.scan_iter(keys.pattern(), count=5000):
         client.delete(key)
     if not config.redis_url:
         client.shutdown()  # the embedded server: do not leave it running

@@ -16,15 +16,15 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.config import load_config
 from bot.context import build_context
-from bot.push.notice import Notice
-from bot.push.runtime import build_sender
+from bot.records import Notice
+from bot.runtime import build_sender
 from bot.store.connection import connect
 
 NOTICES, DELAY = 5000, 0.05
 
 
 def _serve(delay: float, queue) -> None:
-    from tests.fake_wechat import FakeWeChat
+    from tests.support.fakes import FakeWeChat
 
     server = FakeWeChat(delay=delay)
     server.server.request_queue_size = 256
@@ -51,7 +51,7 @@ def run(threads: int = 64) -> dict:
     proc.start()
     url = queue.get(timeout=30)
     try:
-        from tests.fake_wechat import APPID, SECRET
+        from tests.support.fakes import APPID, SECRET
         config = load_config({"redis": {"namespace": f"bench-{uuid.uuid4().hex[:6]}"},
                               "secrets": {"WECHAT_APPID": APPID, "WECHAT_APPSECRET": SECRET},
                               "api_bases": {"WECHAT_API_BASE": url},
@@ -66,23 +66,23 @@ def run(threads: int = 64) -> dict:
             n = Notice(id=f"bench:{i}", channel="wechat", user_id=f"o{i:06d}", kind="digest",
                        title="为您找到 2 个新岗位", summary="1. Java开发｜示例公司｜北京\n2. …",
                        reason="匹配：Java + 北京")
-            pipe.xadd(ctx.keys.outbox(), {"n": n.to_json()})
+            pipe.xadd(ctx.stores.keys.outbox(), {"n": n.to_json()})
         pipe.execute()
         sender = build_sender(ctx)
-        sender.transports["wechat"].api.access_token()        # warm the token, as a running sender has
+        sender.transports["wechat"].api.token.get()        # warm the token, as a running sender has
         stop = threading.Event()
         thread = threading.Thread(target=sender.run, args=(stop, 200))
         start = time.perf_counter()
         thread.start()
-        while ctx.push.outbox.stats().get("sent", 0) + sum(
-                v for k, v in ctx.push.outbox.stats().items() if k != "sent") < NOTICES:
+        while ctx.stores.outbox.stats().get("sent", 0) + sum(
+                v for k, v in ctx.stores.outbox.stats().items() if k != "sent") < NOTICES:
             time.sleep(0.05)
         elapsed = time.perf_counter() - start
         stop.set()
         thread.join()
-        stats = ctx.push.outbox.stats()
-        baseline = _one_at_a_time(url, sender.transports["wechat"].api.access_token())
-        for key in client.scan_iter(f"{ctx.keys.ns}:*", count=5000):
+        stats = ctx.stores.outbox.stats()
+        baseline = _one_at_a_time(url, sender.transports["wechat"].api.token.get())
+        for key in client.scan_iter(ctx.stores.keys.pattern(), count=5000):
             client.delete(key)
         if not config.redis_url:
             client.shutdown()  # the embedded server: do not leave it running

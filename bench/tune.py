@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bot.cli import load_cases
+from bot.kb.evaluate import load_cases
 from bot.config import load_config
 from bot.kb.loader import load_kb
 from bot.nlp import matcher as mm

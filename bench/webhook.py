@@ -39,7 +39,7 @@ def _ours(redis_url: str, n: int, tag: int, start_at: float | None = None) -> tu
     from bot.app import create_app
     from bot.config import load_config
     from bot.context import build_context
-    from tests.wechat_client import WeChatClient, text_xml
+    from tests.support.clients import WeChatClient, text_xml
 
     config = load_config({"secrets": SECRETS, "redis_url": redis_url,
                           "knowledge": {"reload_interval": 0},

@@ -12,12 +12,12 @@ from collections import Counter
 from flask import Blueprint, abort, jsonify, request
 
 from .context import BotContext
-from .push.catalog import import_objects
+from .records import StudentKey
 
 
 def admin_blueprint(ctx: BotContext) -> Blueprint:
     bp = Blueprint("admin", __name__, url_prefix="/admin")
-    push = ctx.push
+    st = ctx.stores
 
     @bp.before_request
     def authorize():
@@ -37,11 +37,11 @@ def admin_blueprint(ctx: BotContext) -> Blueprint:
         return data if isinstance(data, list) else [data]
 
     def upsert(kind: str, items: list, source: str):
-        report = import_objects(push, kind, items, source, ctx.clock.now())
+        report = ctx.catalog.import_objects(kind, items, source, ctx.clock.now())
         status = 200 if (report.added or report.updated) else 400 if report.rejected else 200
         return jsonify(report.as_dict()), status
 
-    for kind, store in (("jobs", push.jobs), ("fairs", push.fairs)):
+    for kind, store in (("jobs", st.jobs), ("fairs", st.fairs)):
         def add(kind=kind):
             return upsert(kind, body_items(), "请求")
 
@@ -72,30 +72,30 @@ def admin_blueprint(ctx: BotContext) -> Blueprint:
 
     @bp.get("/stats/subscribers")
     def subscribers():
-        students: Counter[str] = Counter()
+        students: Counter[StudentKey] = Counter()
         words: Counter[str] = Counter()
-        for ref, _sid, subwords, _terms in push.subscriptions.everything():
-            students[ref] += 1
-            words.update(subwords)
-        prefs = push.prefs.many(list(students))
-        by_channel = Counter(ref.partition(":")[0] for ref in students)
+        for stored in st.subscriptions.everything():
+            students[stored.student] += 1
+            words.update(stored.subscription.words)
+        prefs = st.prefs.many(list(students))
+        by_channel = Counter(s.channel for s in students)
         return jsonify(subscriptions=sum(students.values()), students=len(students),
                        by_channel=dict(by_channel),
                        paused=sum(p.paused for p in prefs.values()),
                        unfollowed=sum(p.unfollowed for p in prefs.values()),
                        immediate=sum(p.mode == "immediate" for p in prefs.values()),
                        top_keywords=dict(words.most_common(20)),
-                       jobs=push.jobs.count(), fairs=push.fairs.count())
+                       jobs=st.jobs.count(), fairs=st.fairs.count())
 
     @bp.get("/stats/push")
     def push_stats():
-        stats = push.outbox.stats()
+        stats = st.outbox.stats()
         failed = {k.split(":", 1)[1]: v for k, v in stats.items() if k.startswith("failed:")}
         held = {k.split(":", 1)[1]: v for k, v in stats.items() if k.startswith("held:")}
         retries = {k.split(":", 1)[1]: v for k, v in stats.items() if k.startswith("retry:")}
         skipped = {k.split(":", 1)[1]: v for k, v in stats.items() if k.startswith("skipped:")}
         return jsonify(sent=stats.get("sent", 0), failed=failed, failed_total=sum(failed.values()),
                        held=held, held_total=sum(held.values()), retries=retries,
-                       skipped=skipped, outbox=push.outbox.backlog())
+                       skipped=skipped, outbox=st.outbox.backlog())
 
     return bp

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .records import StudentKey
+
 
 @dataclass(frozen=True)
 class Message:
@@ -17,6 +19,10 @@ class Message:
     event: str | None = None     # for kind == "event": "subscribe", "unsubscribe", "click", …
     event_key: str | None = None
     msg_id: str | None = None
+
+    @property
+    def student(self) -> StudentKey:
+        return StudentKey(self.channel, self.user_id)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ MORE_HINT = "\n……（内容较长，回复“更多”继续阅读）"
 @dataclass(frozen=True)
 class Page:
     text: str
-    rest: str | None   # what "更多" should send next, if anything
+    rest: str | None = None   # what "更多" should send next, if anything
+    cut: bool = False         # the reply did not fit whole: render it as plain text
 
 
 def _fits(text: str, limit: int) -> bool:
@@ -33,14 +34,14 @@ def _cut(text: str, budget: int) -> tuple[str, str]:
     return head.rstrip(), text[len(head):].lstrip()
 
 
-def paginate(reply: Reply, limit: int) -> Page:
+def paginate(reply: Reply, limit: int | None) -> Page:
     text = reply.as_text()
-    if _fits(text, limit):
-        return Page(text, None)
+    if limit is None or _fits(text, limit):
+        return Page(text)
     if reply.links:
         link = reply.links[0]
         hint = f"\n……\n完整内容：{link.title} {link.url}"
         head, _ = _cut(text, limit - len(hint.encode("utf-8")))
-        return Page(head + hint, None)
+        return Page(head + hint, None, cut=True)
     head, rest = _cut(text, limit - len(MORE_HINT.encode("utf-8")))
-    return Page(head + MORE_HINT, rest or None)
+    return Page(head + MORE_HINT, rest or None, cut=True)

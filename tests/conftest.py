@@ -1,32 +1,20 @@
-"""Shared fixtures: real Redis servers, the app, and WeChat requests built with wechatpy."""
+"""Shared fixtures: real Redis servers, contexts, the fake platform APIs."""
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-import redis
 
 from bot.clock import FakeClock
-from bot.config import load_config
-from bot.context import build_context, thresholds_from
-from bot.kb.provider import KnowledgeProvider
+from bot.context import build_context
+from bot.knowledge import KnowledgeProvider
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
-SMALL_KB = DATA / "kb_small"
-SAMPLE_KB = ROOT / "knowledge"
-SERVER_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-WECHAT_SECRETS = {
-    "WECHAT_TOKEN": "test-token",
-    "WECHAT_APPID": "wx1234567890abcdef",
-    "WECHAT_APPSECRET": "test-app-secret",
-    "WECHAT_ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
-}
+from .support.builders import (APP_ID, APP_SECRET, SMALL_KB, SERVER_URL, make_config, server_client,
+                               shared_provider)
+from .support.fakes import FakeFeishu, FakeWeChat
 
 
 @pytest.fixture(scope="session")
@@ -39,23 +27,12 @@ def embedded_redis(tmp_path_factory):
     client.shutdown()
 
 
-def _server_client() -> redis.Redis | None:
-    client = redis.Redis.from_url(SERVER_URL, decode_responses=True)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI"):
-            raise
-        return None
-    return client
-
-
 @pytest.fixture(scope="session", params=["embedded", "server"])
 def redis_backend(request, embedded_redis):
     """Every store test runs against the embedded Redis and the machine's own server."""
     if request.param == "embedded":
         return embedded_redis
-    client = _server_client()
+    client = server_client()
     if client is None:
         pytest.skip(f"no Redis server at {SERVER_URL} (CI requires one)")
     return client
@@ -74,31 +51,6 @@ def namespace(redis_backend):
 @pytest.fixture
 def clock():
     return FakeClock(datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc))
-
-
-_providers: dict[str, KnowledgeProvider] = {}
-
-
-def shared_provider(kb_dir: Path) -> KnowledgeProvider:
-    """Building a matcher costs about a second; tests that only read share one."""
-    key = str(kb_dir)
-    if key not in _providers:
-        config = load_config({"knowledge": {"dir": key}}, env={})
-        provider = KnowledgeProvider(kb_dir, thresholds_from(config))
-        assert provider.reload().kb is not None
-        _providers[key] = provider
-    return _providers[key]
-
-
-def make_config(namespace: str, kb_dir: Path = SMALL_KB, secrets: dict | None = None, **extra):
-    overrides = {
-        "redis": {"namespace": namespace},
-        "knowledge": {"dir": str(kb_dir), "reload_interval": 0},
-        "secrets": WECHAT_SECRETS if secrets is None else secrets,
-    }
-    for key, value in extra.items():
-        overrides[key] = value
-    return load_config(overrides, env={})
 
 
 @pytest.fixture
@@ -125,8 +77,6 @@ def kb_copy(tmp_path):
 
 @pytest.fixture
 def fake_wechat():
-    from .fake_wechat import FakeWeChat
-
     server = FakeWeChat().start()
     yield server
     server.stop()
@@ -138,3 +88,11 @@ def push_ctx(make_ctx, fake_wechat):
     def make(**extra):
         return make_ctx(api_bases={"WECHAT_API_BASE": fake_wechat.url}, **extra)
     return make
+
+
+@pytest.fixture
+def feishu():
+    """The local Feishu open API."""
+    fake = FakeFeishu(APP_ID, APP_SECRET).start()
+    yield fake
+    fake.stop()

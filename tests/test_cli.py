@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SMALL_KB
+from .support.builders import ROOT, SMALL_KB
 
 
 def run(*args: str, env: dict | None = None, input: str | None = None, data_dir: Path | None = None):

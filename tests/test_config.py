@@ -9,11 +9,12 @@ from bot.config import ConfigError, load_config
 def test_env_overrides_file_and_overrides_win():
     c = load_config(env={"BOT_NLP__ANSWER_THRESHOLD": "0.7", "BOT_CONTACT__PHONE": "010-1",
                          "PORT": "9001"})
-    assert c.get("nlp.answer_threshold") == 0.7 and c.get("contact.phone") == "010-1"
-    assert c.get("server.port") == 9001
+    s = c.settings
+    assert s.nlp.answer_threshold == 0.7 and s.contact.phone == "010-1"
+    assert s.server.port == 9001
     c2 = load_config({"nlp": {"answer_threshold": 0.9}}, env={"BOT_NLP__ANSWER_THRESHOLD": "0.7"})
-    assert c2.get("nlp.answer_threshold") == 0.9
-    assert c2.get("nlp.suggest_threshold") is not None
+    assert c2.settings.nlp.answer_threshold == 0.9
+    assert c2.settings.nlp.suggest_threshold is not None
 
 
 def test_secrets_come_only_from_env_and_auto_channels():
@@ -36,3 +37,41 @@ def test_api_bases_and_data_dir_from_env(tmp_path):
     assert c.api_bases["WECHAT_API_BASE"] == "http://127.0.0.1:9"
     assert c.api_bases["FEISHU_API_BASE"] == "https://open.feishu.cn"
     assert c.data_dir == tmp_path and c.redis_url == "redis://x:1/0"
+
+
+def test_a_phone_number_from_the_environment_keeps_its_leading_zero():
+    c = load_config(env={"BOT_CONTACT__PHONE": "01012345678"})
+    assert c.settings.contact.phone == "01012345678"
+
+
+@pytest.mark.parametrize("env,named", [
+    ({"BOT_PUSH__SENDER__THREADS": "many"}, "push.sender.threads"),
+    ({"BOT_NLP__MARGNI": "0.5"}, "nlp.margni"),
+    ({"BOT_PUSH__REMINDER_OFFSETS_MINUTES": "[60, soon]"}, "push.reminder_offsets_minutes"),
+    ({"BOT_CHANNELS__WECHAT__ENABLED": "[1]"}, "channels.wechat.enabled"),
+])
+def test_an_unknown_key_or_a_wrong_type_stops_start_up_naming_it(env, named):
+    with pytest.raises(ConfigError) as exc:
+        load_config(env=env)
+    message = str(exc.value)
+    assert named in message and "\n" not in message
+
+
+def test_a_misspelt_key_gets_a_suggestion():
+    with pytest.raises(ConfigError, match="您是不是想写 nlp.margin"):
+        load_config(env={"BOT_NLP__MARGNI": "0.5"})
+
+
+def test_env_switches_are_typed(tmp_path):
+    c = load_config(env={"BOT_CHANNELS__WECHAT__ENABLED": "false", "WECHAT_TOKEN": "t",
+                         "BOT_PUSH__QUIET_HOURS": '{"start": "23:00", "end": "07:00"}'})
+    assert not c.channel_enabled("wechat")
+    assert c.settings.push.quiet_hours.start == "23:00"
+
+
+def test_dotenv_file_is_read_and_the_environment_wins(tmp_path):
+    from bot.config import read_dotenv
+    env_file = tmp_path / ".env"
+    env_file.write_text("# comment\nWECHAT_TOKEN='from-file'\nexport ADMIN_TOKEN=abc\n\nBROKEN\n",
+                        encoding="utf-8")
+    assert read_dotenv(env_file) == {"WECHAT_TOKEN": "from-file", "ADMIN_TOKEN": "abc"}

@@ -14,27 +14,15 @@ import pytest
 from bot.app import create_app
 from bot.clock import FakeClock
 from bot.dispatcher import Dispatcher
-from bot.kb.provider import KnowledgeProvider
+from bot.knowledge import KnowledgeProvider
 from bot.nlp.matcher import Thresholds
-from bot.platforms.feishu_api import FeishuApi, FeishuApiError
+from bot.platforms.feishu.api import FeishuApi, FeishuApiError
 
-from .conftest import SMALL_KB
-from .fake_feishu import (BAD_CARD, BOT_OPEN_ID, RATE_LIMITED, RATE_LIMITED_200, TOKEN_EXPIRED,
-                          FakeFeishu, FeishuEvents, card_event, mention, message_event)
-
-LOST_ANSWER = "先写一份情况说明"
-APP_ID, APP_SECRET = "cli_test", "test-app-secret"
-VTOKEN, EKEY = "test-verification-token", "test-encrypt-key"
-PLAIN_SECRETS = {"FEISHU_APP_ID": APP_ID, "FEISHU_APP_SECRET": APP_SECRET,
-                 "FEISHU_VERIFICATION_TOKEN": VTOKEN}
-ENCRYPTED_SECRETS = {**PLAIN_SECRETS, "FEISHU_ENCRYPT_KEY": EKEY}
-
-
-@pytest.fixture
-def feishu():
-    fake = FakeFeishu(APP_ID, APP_SECRET).start()
-    yield fake
-    fake.stop()
+from .support.builders import (APP_ID, APP_SECRET, FEISHU_ENCRYPTED_SECRETS as ENCRYPTED_SECRETS,
+                               FEISHU_PLAIN_SECRETS as PLAIN_SECRETS, EKEY, LOST_ANSWER, SMALL_KB, VTOKEN)
+from .support.clients import (FeishuEvents, card_event, feishu_events as events_for,
+                              feishu_text as text, mention, message_event, run_cli as run, settle)
+from .support.fakes import BAD_CARD, BOT_OPEN_ID, RATE_LIMITED, RATE_LIMITED_200, TOKEN_EXPIRED
 
 
 @pytest.fixture(params=["plain", "encrypted"])
@@ -57,21 +45,9 @@ def app(ctx):
     return create_app(ctx=ctx)
 
 
-def events_for(app, mode="encrypted") -> FeishuEvents:
-    return FeishuEvents(app.test_client(), VTOKEN, EKEY if mode == "encrypted" else "")
-
-
 @pytest.fixture
 def ev(app, mode) -> FeishuEvents:
     return events_for(app, mode)
-
-
-def settle(app) -> None:
-    assert app.extensions["feishu"].wait_idle()
-
-
-def text(content: str, **kw) -> dict:
-    return message_event(VTOKEN, {"text": content}, **kw)
 
 
 def replies(feishu) -> list:
@@ -155,7 +131,7 @@ def test_event_id_and_message_id_retries_act_once(app, ev, feishu, ctx):
     assert ev.post(resent).status_code == 200                     # same message, new event
     settle(app)
     assert len(replies(feishu)) == 1
-    assert ctx.faq_stats.counts().get("tripartite-lost") == 1
+    assert ctx.stores.faq_stats.counts().get("tripartite-lost") == 1
 
 
 def test_post_rich_text_is_understood(app, ev, feishu):
@@ -245,7 +221,10 @@ def api_ctx(make_ctx, feishu):
 
 
 def _api(ctx, clock=None) -> FeishuApi:
-    return FeishuApi(ctx.config, ctx.redis, ctx.keys, clock=clock or ctx.clock)
+    return FeishuApi(ctx.config, ctx.stores.tokens, clock or ctx.clock)
+
+
+TOKEN_NAME = f"feishu:{APP_ID}"
 
 
 def test_token_is_fetched_once_and_shared_by_every_process(api_ctx, feishu):
@@ -255,7 +234,7 @@ def test_token_is_fetched_once_and_shared_by_every_process(api_ctx, feishu):
     two.send("ou_b", "interactive", {"elements": []})
     assert len(feishu.calls("token")) == 1
     assert feishu.calls("token")[0].body == {"app_id": APP_ID, "app_secret": APP_SECRET}
-    ttl = api_ctx.redis.ttl(api_ctx.keys.feishu_token(APP_ID))
+    ttl = api_ctx.stores.client.ttl(api_ctx.stores.keys.token(TOKEN_NAME))
     assert 0 < ttl <= 7200 - 300
 
 
@@ -311,13 +290,13 @@ def test_other_errors_are_raised_with_feishu_code_and_msg(api_ctx, feishu):
 
 def test_waiting_process_reads_the_token_the_lock_holder_fetched(api_ctx, feishu, clock):
     """No stampede: while another process holds the refresh lock, we wait and read."""
-    keys, r = api_ctx.keys, api_ctx.redis
-    r.set(keys.feishu_token_lock(APP_ID), "other-process", ex=10)
+    tokens = api_ctx.stores.tokens
+    assert tokens.try_lock(TOKEN_NAME, "other-process", 10)
 
     class OtherProcessFinishes(FakeClock):
         def sleep(self, seconds: float) -> None:
             super().sleep(seconds)
-            r.set(keys.feishu_token(APP_ID), "t-from-other-process", ex=600)
+            tokens.put(TOKEN_NAME, "t-from-other-process", 600)
 
     waiting = OtherProcessFinishes(clock.now())
     assert _api(api_ctx, waiting).tenant_token() == "t-from-other-process"
@@ -325,7 +304,7 @@ def test_waiting_process_reads_the_token_the_lock_holder_fetched(api_ctx, feishu
 
 
 def test_lock_holder_that_never_finishes_gives_a_retryable_error(api_ctx, feishu):
-    api_ctx.redis.set(api_ctx.keys.feishu_token_lock(APP_ID), "stuck", ex=10)
+    assert api_ctx.stores.tokens.try_lock(TOKEN_NAME, "stuck", 10)
     with pytest.raises(FeishuApiError) as exc:
         _api(api_ctx).tenant_token()
     assert exc.value.retryable and not feishu.calls("token")
@@ -437,20 +416,20 @@ def test_unknown_event_types_are_acknowledged_and_ignored(app, ev, feishu):
 
 # -- long connection ------------------------------------------------------------------------------------
 def _ws_channel(ctx):
-    from bot.channels.feishu import FeishuChannel
+    from bot.platforms.feishu.webhook import FeishuChannel
     return FeishuChannel(ctx, Dispatcher(ctx), ThreadPoolExecutor(4))
 
 
 def test_long_connection_events_take_the_same_path_as_the_webhook(make_ctx, feishu):
     """The SDK dispatcher we register gets what `lark.ws.Client` hands it for an EVENT frame."""
-    from bot.channels.feishu_ws import event_handler
+    from bot.platforms.feishu.ws import event_handler
 
     ctx = _ctx(make_ctx, feishu)
     channel = _ws_channel(ctx)
     handler = event_handler(channel)
     frame = json.dumps(text("三方丢了咋办", message_id="om_ws", event_id="evt_ws")).encode()
-    handler._do_without_validation(frame)
-    handler._do_without_validation(frame)                     # redelivered: acts once
+    handler.do_without_validation(frame)
+    handler.do_without_validation(frame)                     # redelivered: acts once
     assert channel.wait_idle()
     [reply] = replies(feishu)
     assert reply.path.endswith("/om_ws/reply") and LOST_ANSWER in reply.content["text"]
@@ -464,21 +443,19 @@ def test_long_connection_events_take_the_same_path_as_the_webhook(make_ctx, feis
 def test_long_connection_routes_typed_lark_events_and_card_presses(make_ctx, feishu,
                                                                    doubtful_provider):
     import lark_oapi as lark
-    from lark_oapi.api.im.v1 import P2ImMessageReceiveV1
 
-    from bot.channels.feishu_ws import event_handler
+    from bot.platforms.feishu.ws import event_handler
 
     ctx = _ctx(make_ctx, feishu, provider=doubtful_provider)
     channel = _ws_channel(ctx)
-    handler = event_handler(channel)
-    typed = lark.JSON.unmarshal(json.dumps(text("三方", user="ou_ws", message_id="om_ws_q")),
-                                P2ImMessageReceiveV1)
-    handler._processorMap["p2.im.message.receive_v1"].do(typed)
+    handler = event_handler(channel)       # the SDK parses the frame into its typed event
+    frame = json.dumps(text("三方", user="ou_ws", message_id="om_ws_q")).encode()
+    handler.do_without_validation(frame)
     assert channel.wait_idle()
     assert replies(feishu)[0].body["msg_type"] == "interactive"
 
     press = json.dumps(card_event("", "1", user="ou_ws", message_id="om_ws_card")).encode()
-    response = handler._do_without_validation(press)
+    response = handler.do_without_validation(press)
     assert "toast" in lark.JSON.marshal(response)
     assert channel.wait_idle()
     answer = replies(feishu)[1]
@@ -486,17 +463,16 @@ def test_long_connection_routes_typed_lark_events_and_card_presses(make_ctx, fei
 
 
 def test_long_connection_client_uses_the_configured_api_base_and_reconnects(make_ctx, feishu):
-    from bot.channels.feishu_ws import build_client
+    from bot.platforms.feishu.ws import build_client, client_options
 
     ctx = _ctx(make_ctx, feishu)
-    client = build_client(ctx, _ws_channel(ctx))
-    assert client._domain == feishu.url and client._auto_reconnect is True
-    assert client._app_id == APP_ID
+    options = client_options(ctx)
+    assert options["domain"] == feishu.url and options["auto_reconnect"] is True
+    assert options["app_id"] == APP_ID
+    assert build_client(ctx, _ws_channel(ctx)) is not None     # the SDK accepts them
 
 
 def test_feishu_connect_without_app_credentials_names_the_variable():
-    from .test_cli import run
-
     r = run("feishu-connect")
     assert r.returncode == 2 and "FEISHU_APP_ID" in r.stderr
 

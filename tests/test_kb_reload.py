@@ -4,10 +4,10 @@ from __future__ import annotations
 import os
 
 from bot.app import create_app
-from bot.kb.provider import KnowledgeProvider
+from bot.knowledge import KnowledgeProvider
 from bot.nlp.matcher import Thresholds
 
-from .test_wechat import client_for
+from .support.clients import wechat_client as client_for
 
 NEW_ENTRY = """
 - id: health-check

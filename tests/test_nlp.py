@@ -5,7 +5,7 @@ import pytest
 
 from bot.nlp.normalize import fold, normalize
 
-from .conftest import SAMPLE_KB, SMALL_KB, shared_provider
+from .support.builders import SAMPLE_KB, SMALL_KB, shared_provider
 
 
 @pytest.fixture(scope="module")

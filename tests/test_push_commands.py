@@ -1,4 +1,5 @@
-"""Every student command, through the real app with real signed WeChat requests."""
+"""Every student command, through the in-process tester (the dispatcher the channels use);
+following and unfollowing through real signed WeChat requests."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,11 +7,11 @@ from datetime import timedelta
 import pytest
 
 from bot.app import create_app
-from bot.store.subscriptions import student_ref
+from bot.records import StudentKey
 
-from .push_helpers import add_fair, add_jobs
-from .test_wechat import client_for
-from .wechat_client import event_xml
+from .support.builders import add_fair, add_jobs
+from .support.clients import event_xml, wechat_client as client_for
+from .support.tester import BotTester
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def ctx(make_ctx):
 
 @pytest.fixture
 def wx(ctx):
-    return client_for(create_app(ctx=ctx))
+    return BotTester(ctx)
 
 
 def test_subscribe_confirms_what_was_understood_in_any_width_or_spacing(wx, ctx):
@@ -29,7 +30,7 @@ def test_subscribe_confirms_what_was_understood_in_any_width_or_spacing(wx, ctx)
     assert "已订阅：Java + 北京" in wx.ask("订阅java北京", user="o3").replace("java", "Java")
     region = wx.ask("订阅 前端 长三角", user="o4")
     assert "已订阅：前端 + 长三角" in region and "杭州" in region
-    subs = ctx.push.subscriptions.list("wechat", "oStudent1")
+    subs = ctx.stores.subscriptions.list(StudentKey("wechat", "oStudent1"))
     assert [s.terms for s in subs] == [frozenset({"java", "北京"})]
 
 
@@ -37,7 +38,7 @@ def test_subscribe_without_words_or_twice_or_past_the_cap(wx, make_ctx):
     assert "请在“订阅”后面写上关键词" in wx.ask("订阅")
     wx.ask("订阅 Java 北京")
     assert "已经订阅过" in wx.ask("订阅 北京市 java")
-    capped = client_for(create_app(ctx=make_ctx(push={"max_subscriptions_per_student": 2})))
+    capped = BotTester(make_ctx(push={"max_subscriptions_per_student": 2}))
     capped.ask("订阅 Java", user="oCap")
     capped.ask("订阅 Python", user="oCap")
     reply = capped.ask("订阅 Go", user="oCap")
@@ -46,7 +47,7 @@ def test_subscribe_without_words_or_twice_or_past_the_cap(wx, make_ctx):
 
 def test_a_question_about_subscription_goes_to_the_faq_not_the_command(wx, ctx):
     wx.ask("订阅号怎么关注")
-    assert ctx.push.subscriptions.list("wechat", "oStudent1") == []
+    assert ctx.stores.subscriptions.list(StudentKey("wechat", "oStudent1")) == []
 
 
 def test_my_subscriptions_numbered_and_unsubscribe_by_number_word_or_all(wx, ctx):
@@ -61,7 +62,7 @@ def test_my_subscriptions_numbered_and_unsubscribe_by_number_word_or_all(wx, ctx
     assert "已退订：算法 + 深圳" in wx.ask("退订 算法")
     assert "没有第 5 个订阅" in wx.ask("退订 5")
     assert "已退订全部 1 个订阅" in wx.ask("退订 全部")
-    assert ctx.push.subscriptions.list("wechat", "oStudent1") == []
+    assert ctx.stores.subscriptions.list(StudentKey("wechat", "oStudent1")) == []
 
 
 def test_job_search_uses_synonyms_regions_and_all_words(wx, ctx):
@@ -84,32 +85,33 @@ def test_fairs_list_then_remind_and_cancel_by_number(wx, ctx):
     assert "1. 【双选会】秋季双选会" in listing and "2. 【宣讲会】华为宣讲会" in listing
     reply = wx.ask("提醒 2")
     assert "将在开始前 1 天和1 小时提醒您" in reply and "华为宣讲会" in reply
-    assert ctx.push.reminders.students("f2") == [student_ref("wechat", "oStudent1")]
+    assert ctx.stores.reminders.students("f2") == [StudentKey("wechat", "oStudent1")]
     assert "（已设提醒）" in wx.ask("招聘会")
     assert "华为宣讲会" in wx.ask("2")               # a bare digit shows the fair's details
     assert "已取消提醒：华为宣讲会" in wx.ask("取消提醒２")
-    assert ctx.push.reminders.students("f2") == []
+    assert ctx.stores.reminders.students("f2") == []
     assert "1 到 2 之间" in wx.ask("提醒 9")
 
 
 def test_push_settings_hour_immediate_pause_resume(wx, ctx):
     assert "当前推送方式" in wx.ask("推送设置")
     assert "每天 20:00" in wx.ask("推送设置 20点")
-    assert ctx.push.prefs.get("wechat", "oStudent1").hour == 20
+    assert ctx.stores.prefs.get(StudentKey("wechat", "oStudent1")).hour == 20
     assert "只能选 8 点到 21 点" in wx.ask("推送设置 23")
     assert "立即推送" in wx.ask("推送设置 立即")
-    assert ctx.push.prefs.get("wechat", "oStudent1").mode == "immediate"
+    assert ctx.stores.prefs.get(StudentKey("wechat", "oStudent1")).mode == "immediate"
     assert "已暂停" in wx.ask("推送设置 暂停")
-    assert ctx.push.prefs.get("wechat", "oStudent1").paused
+    assert ctx.stores.prefs.get(StudentKey("wechat", "oStudent1")).paused
     assert "已恢复" in wx.ask("恢复推送")
-    assert not ctx.push.prefs.get("wechat", "oStudent1").paused
+    assert not ctx.stores.prefs.get(StudentKey("wechat", "oStudent1")).paused
     assert "没看懂" in wx.ask("推送设置 随便")
 
 
-def test_unfollow_pauses_every_push_and_following_again_resumes(wx, ctx):
+def test_unfollow_pauses_every_push_and_following_again_resumes(ctx):
+    wx = client_for(create_app(ctx=ctx))
     response = wx.post(event_xml("unsubscribe", user="oLeaver"))
     assert response.status_code == 200 and wx.reply(response) == {}
-    assert ctx.push.prefs.get("wechat", "oLeaver").unfollowed
+    assert ctx.stores.prefs.get(StudentKey("wechat", "oLeaver")).unfollowed
     response = wx.post(event_xml("subscribe", user="oLeaver", create_time=1_763_000_100))
     assert "欢迎关注" in wx.reply(response)["Content"]
-    assert not ctx.push.prefs.get("wechat", "oLeaver").unfollowed
+    assert not ctx.stores.prefs.get(StudentKey("wechat", "oLeaver")).unfollowed

@@ -3,18 +3,19 @@ from __future__ import annotations
 
 import pytest
 
+from bot.records import StudentKey
 from bot.app import create_app
-from bot.platforms.wechat_api import WeChatApi
-from bot.push.runtime import build_sender, transports_for
-from bot.push.wechat_transport import WeChatTransport
+from bot.platforms.wechat.api import WeChatApi
+from bot.runtime import build_sender, transports_for
+from bot.platforms.wechat.transport import WeChatTransport
 
-from .push_helpers import at, notice, shanghai
-from .test_wechat import client_for
+from .support.builders import at, notice, shanghai
+from .support.clients import wechat_client as client_for
 
 
 def send_all(ctx, *notices):
     for n in notices:
-        ctx.push.outbox.enqueue(n)
+        ctx.stores.outbox.enqueue(n)
     return build_sender(ctx).drain()
 
 
@@ -27,7 +28,7 @@ def test_a_notice_goes_out_as_a_customer_service_message_once(push_ctx, fake_wec
     assert call["path"] == "/cgi-bin/message/custom/send"
     assert call["body"]["msgtype"] == "text" and "Java开发" in call["body"]["text"]["content"]
     assert fake_wechat.token_calls == 1
-    assert ctx.push.outbox.stats()["sent"] == 1
+    assert ctx.stores.outbox.stats()["sent"] == 1
 
 
 def test_template_mode_maps_fields_from_config(push_ctx, fake_wechat):
@@ -42,16 +43,16 @@ def test_template_mode_maps_fields_from_config(push_ctx, fake_wechat):
 
 def test_token_is_shared_between_processes_through_redis(push_ctx, fake_wechat):
     ctx = push_ctx()
-    a = WeChatApi(ctx.config, ctx.redis, ctx.keys, ctx.clock)
-    b = WeChatApi(ctx.config, ctx.redis, ctx.keys, ctx.clock)
-    assert a.access_token() == b.access_token() == "TOKEN-1"
+    a = WeChatApi(ctx.config, ctx.stores.tokens, ctx.clock)
+    b = WeChatApi(ctx.config, ctx.stores.tokens, ctx.clock)
+    assert a.token.get() == b.token.get() == "TOKEN-1"
     assert fake_wechat.token_calls == 1
 
 
 @pytest.mark.parametrize("code", [40001, 42001])
 def test_rejected_token_is_refreshed_and_the_call_retried_once(push_ctx, fake_wechat, code):
     ctx = push_ctx()
-    WeChatApi(ctx.config, ctx.redis, ctx.keys, ctx.clock).access_token()
+    WeChatApi(ctx.config, ctx.stores.tokens, ctx.clock).token.get()
     fake_wechat.reject_token_once = code
     assert send_all(ctx, notice("oR")) == {"sent": 1}
     assert fake_wechat.token_calls == 2 and len(fake_wechat.sent_to("oR")) == 1
@@ -62,7 +63,7 @@ def test_unfollowed_or_refused_stops_pushing_to_that_student(push_ctx, fake_wech
     ctx = push_ctx()
     fake_wechat.answer("oGone", code)
     assert send_all(ctx, notice("oGone", "n1")) == {f"failed:{code}": 1}
-    assert ctx.push.prefs.get("wechat", "oGone").unfollowed
+    assert ctx.stores.prefs.get(StudentKey("wechat", "oGone")).unfollowed
     assert send_all(ctx, notice("oGone", "n2")) == {"failed:unfollowed": 1}
     assert fake_wechat.sent_to("oGone") == []
 
@@ -133,4 +134,4 @@ def test_transports_are_built_from_secrets(push_ctx):
 def test_a_notice_for_a_channel_without_transport_waits_instead_of_being_dropped(push_ctx):
     ctx = push_ctx()
     assert send_all(ctx, notice("ou_feishu", channel="feishu")) == {"retry:no_transport_feishu": 1}
-    assert ctx.push.outbox.backlog()["retrying"] == 1
+    assert ctx.stores.outbox.backlog()["retrying"] == 1

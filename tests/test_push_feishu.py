@@ -3,29 +3,23 @@ from __future__ import annotations
 
 import pytest
 
+from bot.records import StudentKey
 from bot.app import create_app
-from bot.push.runtime import build_sender, run_pass
+from bot.runtime import build_sender, run_pass
 
-from .fake_feishu import RATE_LIMITED, FakeFeishu
-from .push_helpers import add_jobs, notice, shanghai
-from .test_feishu import APP_ID, APP_SECRET, PLAIN_SECRETS, events_for, settle, text
-
-
-@pytest.fixture
-def feishu():
-    fake = FakeFeishu(APP_ID, APP_SECRET).start()
-    yield fake
-    fake.stop()
+from .support.builders import FEISHU_PLAIN_SECRETS, add_jobs, notice, shanghai
+from .support.clients import feishu_events as events_for, feishu_text as text, settle
+from .support.fakes import RATE_LIMITED
 
 
 @pytest.fixture
 def fctx(make_ctx, feishu):
-    return make_ctx(secrets=PLAIN_SECRETS, api_bases={"FEISHU_API_BASE": feishu.url})
+    return make_ctx(secrets=FEISHU_PLAIN_SECRETS, api_bases={"FEISHU_API_BASE": feishu.url})
 
 
 def test_a_notice_is_one_interactive_card_to_the_open_id(fctx, feishu):
     for n in (notice("ou_a", channel="feishu"), notice("ou_a", channel="feishu")):
-        fctx.push.outbox.enqueue(n)
+        fctx.stores.outbox.enqueue(n)
     counts = build_sender(fctx).drain()
     assert counts.pop("sent") == 1 and sum(counts.values()) == 1   # the duplicate is skipped
     [call] = feishu.calls("send")
@@ -40,7 +34,7 @@ def test_a_notice_is_one_interactive_card_to_the_open_id(fctx, feishu):
 def test_bot_removed_by_the_student_stops_pushes_to_them(fctx, feishu):
     feishu.fail_next("send", (400, {"code": 230013, "msg": "Bot has NO availability to this user."}))
     assert build_sender_counts(fctx, notice("ou_gone", "n1", channel="feishu")) == {"failed:230013": 1}
-    assert fctx.push.prefs.get("feishu", "ou_gone").unfollowed
+    assert fctx.stores.prefs.get(StudentKey("feishu", "ou_gone")).unfollowed
     assert build_sender_counts(fctx, notice("ou_gone", "n2", channel="feishu")) == {"failed:unfollowed": 1}
     assert [c.body["receive_id"] for c in feishu.calls("send")] == ["ou_gone"]
 
@@ -69,5 +63,5 @@ def test_feishu_student_subscribes_in_chat_and_gets_a_digest_card(fctx, feishu):
 
 
 def build_sender_counts(ctx, n):
-    ctx.push.outbox.enqueue(n)
+    ctx.stores.outbox.enqueue(n)
     return build_sender(ctx).drain()

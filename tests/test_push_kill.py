@@ -17,10 +17,7 @@ from collections import Counter
 
 import pytest
 
-from bot.store.keys import Keys
-
-from .conftest import ROOT, SERVER_URL, WECHAT_SECRETS, _server_client, make_config
-from .push_helpers import notice
+from .support.builders import ROOT, SERVER_URL, WECHAT_SECRETS, make_config, notice, server_client
 
 TOTAL, THREADS = 1000, 8
 
@@ -48,7 +45,7 @@ def worker(namespace: str, api: str) -> subprocess.Popen:
 @pytest.fixture
 def shared_namespace():
     """A namespace on the machine's Redis server, which the worker processes share."""
-    client = _server_client()
+    client = server_client()
     if client is None:
         pytest.skip("needs the Redis server shared between processes")
     ns = f"test-kill-{uuid.uuid4().hex[:8]}"
@@ -63,7 +60,7 @@ def test_killed_sender_loses_nothing_and_repeats_nothing(shared_namespace, fake_
     from bot.context import build_context
     ctx = build_context(make_config(namespace), client=client)
     for i in range(TOTAL):
-        ctx.push.outbox.enqueue(notice(f"o{i:04d}", f"kill:{i}"))
+        ctx.stores.outbox.enqueue(notice(f"o{i:04d}", f"kill:{i}"))
     fake_wechat.delay = 0.002
     fake_wechat.gate.clear()
     fake_wechat.hold_after = 300
@@ -76,9 +73,8 @@ def test_killed_sender_loses_nothing_and_repeats_nothing(shared_namespace, fake_
         fake_wechat.hold_after = None
         fake_wechat.gate.set()
         second = worker(namespace, fake_wechat.url)
-        keys = Keys(namespace)
-        wait_for(lambda: client.xlen(keys.outbox()) == 0
-                 and sum(Counter(ctx.push.outbox.stats()).values()) >= TOTAL,
+        wait_for(lambda: ctx.stores.outbox.backlog()["queued"] == 0
+                 and sum(Counter(ctx.stores.outbox.stats()).values()) >= TOTAL,
                  "the second sender to finish")
     finally:
         for p in (first, second):
@@ -88,6 +84,6 @@ def test_killed_sender_loses_nothing_and_repeats_nothing(shared_namespace, fake_
     counts = Counter(r["touser"] for r in fake_wechat.received)
     assert len(counts) == TOTAL, f"{TOTAL - len(counts)} notices never arrived"
     assert max(counts.values()) == 1, [u for u, c in counts.items() if c > 1][:5]
-    stats = ctx.push.outbox.stats()
+    stats = ctx.stores.outbox.stats()
     assert stats.get("skipped:in_flight", 0) == THREADS     # on the wire when it died
     assert stats["sent"] + stats["skipped:in_flight"] == TOTAL

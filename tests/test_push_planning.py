@@ -6,24 +6,31 @@ from datetime import timedelta
 
 from bot.clock import FakeClock
 from bot.push.matching import SubscriptionIndex, naive_match
-from bot.push.planner import match_new_jobs, plan
-from bot.push.runtime import run_pass
+from bot.push.planner import Planner
+from bot.runtime import run_pass
 from bot.scheduler import Scheduler
-from bot.scheduler.lock import LeaderLock
-from bot.store.subscriptions import student_ref
+from bot.records import StudentKey
+from bot.store.keys import Keys
+from bot.store.leader import LeaderLock
+from bot.store.subscriptions import StoredSubscription, Subscription
 
-from .push_helpers import add_fair, add_jobs, at, shanghai
+from .support.builders import add_fair, add_jobs, at, shanghai
 
 
 def subscribe(ctx, user, *words, channel="wechat"):
-    sub = ctx.push.vocab.subscription(words)
-    ctx.push.subscriptions.add(channel, user, sub.words, sub.terms)
+    sub = ctx.vocab.subscription(words)
+    ctx.stores.subscriptions.add(StudentKey(channel, user), sub.words, sub.terms)
+
+
+def planner(ctx) -> Planner:
+    return Planner(ctx.stores, ctx.settings.push)
 
 
 def test_index_finds_exactly_what_the_double_loop_finds():
     rng = random.Random(7)
     vocab = [f"t{i}" for i in range(40)]
-    subs = [(f"wechat:u{i % 300}", i, ("x",), frozenset(rng.sample(vocab, rng.randint(1, 3))))
+    subs = [StoredSubscription(StudentKey("wechat", f"u{i % 300}"),
+                               Subscription(i, ("x",), frozenset(rng.sample(vocab, rng.randint(1, 3)))))
             for i in range(2000)]
     jobs = {f"j{i}": frozenset(rng.sample(vocab, rng.randint(2, 8))) for i in range(300)}
     assert SubscriptionIndex.build(subs).match(jobs) == naive_match(subs, jobs)
@@ -36,8 +43,8 @@ def test_all_words_must_match_and_synonyms_and_regions_count(ctx):
     subscribe(ctx, "oD", "Java", "深圳")
     add_jobs(ctx, {"title": "Java开发", "city": "北京市", "majors": "CS;软件工程"},
              {"title": "运维", "city": "苏州", "industry": "互联网"})
-    assert match_new_jobs(ctx.push) == 3
-    pending = {u: ctx.push.pending.get(student_ref("wechat", u)) for u in "oA oB oC oD".split()}
+    assert planner(ctx).match_new_jobs() == 3
+    pending = {u: ctx.stores.pending.read(StudentKey("wechat", u)).reasons for u in "oA oB oC oD".split()}
     assert pending["oA"] == {"job-0": "Java + 北京"}
     assert pending["oB"] == {"job-0": "计算机"}
     assert pending["oC"] == {"job-1": "IT + 长三角"}
@@ -49,35 +56,35 @@ def test_one_digest_per_student_at_their_hour_with_every_new_job_and_why(ctx, cl
     subscribe(ctx, "oA", "Java")
     subscribe(ctx, "oA", "北京")
     add_jobs(ctx, {"title": "Java开发", "city": "上海"}, {"title": "产品经理", "city": "北京"})
-    assert plan(ctx.push, clock.now()).digests == []          # 07:00: quiet hours
+    assert planner(ctx).plan(clock.now()).digests == []          # 07:00: quiet hours
     at(clock, shanghai(2026, 11, 23, 8, 30))
-    assert plan(ctx.push, clock.now()).digests == []          # before the default 09:00
+    assert planner(ctx).plan(clock.now()).digests == []          # before the default 09:00
     at(clock, shanghai(2026, 11, 23, 9, 0))
-    [digest] = plan(ctx.push, clock.now()).digests
+    [digest] = planner(ctx).plan(clock.now()).digests
     assert digest.title == "为您找到 2 个新岗位"
     assert "匹配：Java" in digest.summary and "匹配：北京" in digest.summary
     assert sorted(digest.job_ids) == ["job-0", "job-1"]
     add_jobs(ctx, {"id": "job-2", "title": "Java架构师", "city": "北京"},
              {"id": "job-0", "title": "Java开发", "city": "上海"})     # job-0 again, edited
     at(clock, shanghai(2026, 11, 23, 15, 0))
-    assert plan(ctx.push, clock.now()).digests == []          # one digest a day
+    assert planner(ctx).plan(clock.now()).digests == []          # one digest a day
     at(clock, shanghai(2026, 11, 24, 9, 0))
-    [digest] = plan(ctx.push, clock.now()).digests            # only the new job; job-0 not again
+    [digest] = planner(ctx).plan(clock.now()).digests            # only the new job; job-0 not again
     assert digest.job_ids == ["job-2"]
 
 
 def test_immediate_subscribers_get_a_digest_every_few_minutes_and_paused_none(ctx, clock):
     subscribe(ctx, "oNow", "Java")
     subscribe(ctx, "oPaused", "Java")
-    ctx.push.prefs.update("wechat", "oNow", mode="immediate")
-    ctx.push.prefs.update("wechat", "oPaused", mode="immediate", paused=True)
+    ctx.stores.prefs.update(StudentKey("wechat", "oNow"), mode="immediate")
+    ctx.stores.prefs.update(StudentKey("wechat", "oPaused"), mode="immediate", paused=True)
     add_jobs(ctx, {"title": "Java开发", "city": "上海"})
-    [digest] = plan(ctx.push, clock.now()).digests
+    [digest] = planner(ctx).plan(clock.now()).digests
     assert digest.user_id == "oNow"
     add_jobs(ctx, {"id": "job-1", "title": "Java测试", "city": "上海"})
-    assert plan(ctx.push, clock.now()).digests == []          # same 5-minute slot
+    assert planner(ctx).plan(clock.now()).digests == []          # same 5-minute slot
     clock.advance(300)
-    [digest] = plan(ctx.push, clock.now()).digests
+    [digest] = planner(ctx).plan(clock.now()).digests
     assert digest.job_ids == ["job-1"]
 
 
@@ -85,37 +92,37 @@ def test_fair_reminders_24h_and_1h_before_never_twice_even_after_a_restart(make_
     ctx = make_ctx()
     start = shanghai(2026, 11, 25, 14, 0)
     add_fair(ctx, "f1", start)
-    ctx.push.reminders.add(student_ref("wechat", "oR"), "f1")
+    ctx.stores.reminders.add(StudentKey("wechat", "oR"), "f1")
     at(clock, shanghai(2026, 11, 24, 13, 59))
-    assert plan(ctx.push, clock.now()).reminders == []
+    assert planner(ctx).plan(clock.now()).reminders == []
     at(clock, shanghai(2026, 11, 24, 14, 0))
-    [r] = plan(ctx.push, clock.now()).reminders
+    [r] = planner(ctx).plan(clock.now()).reminders
     assert "还有 1 天" in r.summary and r.title == "双选会提醒：秋季双选会"
     restarted = make_ctx()                                    # a new process, same Redis
     clock.advance(60)
-    assert plan(restarted.push, clock.now()).reminders == []
+    assert planner(restarted).plan(clock.now()).reminders == []
     at(clock, shanghai(2026, 11, 25, 13, 0))
-    [r] = plan(restarted.push, clock.now()).reminders
+    [r] = planner(restarted).plan(clock.now()).reminders
     assert "还有 1 小时" in r.summary
-    assert plan(restarted.push, clock.now()).reminders == []
+    assert planner(restarted).plan(clock.now()).reminders == []
     at(clock, shanghai(2026, 11, 25, 14, 1))
-    assert plan(restarted.push, clock.now()).reminders == []
+    assert planner(restarted).plan(clock.now()).reminders == []
 
 
 def test_a_late_pass_sends_only_the_closest_reminder(ctx, clock):
     add_fair(ctx, "f2", clock.now() + timedelta(minutes=30))
-    ctx.push.reminders.add(student_ref("wechat", "oLate"), "f2")
-    [r] = plan(ctx.push, clock.now()).reminders
+    ctx.stores.reminders.add(StudentKey("wechat", "oLate"), "f2")
+    [r] = planner(ctx).plan(clock.now()).reminders
     assert ":60:" in r.id and "还有 30 分钟" in r.summary
 
 
 def test_reminders_due_in_quiet_hours_wait_for_the_morning(ctx, clock):
     add_fair(ctx, "f3", shanghai(2026, 11, 23, 23, 0))
-    ctx.push.reminders.add(student_ref("wechat", "oN"), "f3")
+    ctx.stores.reminders.add(StudentKey("wechat", "oN"), "f3")
     at(clock, shanghai(2026, 11, 22, 23, 0))
-    assert plan(ctx.push, clock.now()).reminders == []
+    assert planner(ctx).plan(clock.now()).reminders == []
     at(clock, shanghai(2026, 11, 23, 8, 0))
-    [r] = plan(ctx.push, clock.now()).reminders
+    [r] = planner(ctx).plan(clock.now()).reminders
     assert "还有 15 小时" in r.summary
 
 
@@ -135,9 +142,9 @@ def test_push_run_at_a_time_queues_and_sends_what_is_due(push_ctx, fake_wechat, 
 
 def test_scheduler_lock_changes_hands_when_the_leader_stops_renewing(redis_backend, namespace):
     clock = FakeClock(shanghai(2026, 11, 22, 10, 0))
-    key = f"{namespace}:scheduler:leader"
-    a = LeaderLock(redis_backend, key, clock, lease_seconds=30, owner="a")
-    b = LeaderLock(redis_backend, key, clock, lease_seconds=30, owner="b")
+    keys = Keys(namespace)
+    a = LeaderLock(redis_backend, keys, clock, lease_seconds=30, owner="a")
+    b = LeaderLock(redis_backend, keys, clock, lease_seconds=30, owner="b")
     assert a.try_acquire() and not b.try_acquire()
     clock.advance(20)
     assert a.try_acquire() and not b.try_acquire()          # renewed

@@ -7,25 +7,19 @@ import pytest
 from flask import Flask
 
 from bot.app import create_app
-from bot.channels.wechat import HOLDING_TEXT, WeChatChannel
+from bot.platforms.wechat.channel import HOLDING_TEXT, WeChatChannel
 from bot.clock import Clock
+from bot.context import build_context
 from bot.dispatcher import Dispatcher
 from bot.message import Reply
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.kb.provider import KnowledgeProvider
+from bot.knowledge import KnowledgeProvider
 from bot.nlp.matcher import Thresholds
 
-from .conftest import SMALL_KB, WECHAT_SECRETS
-from .wechat_client import WeChatClient, event_xml, media_xml, sign, text_xml
-
-LOST_ANSWER = "先写一份情况说明"
-
-
-def client_for(app, mode="raw") -> WeChatClient:
-    return WeChatClient(app.test_client(), WECHAT_SECRETS["WECHAT_TOKEN"],
-                        WECHAT_SECRETS["WECHAT_ENCODING_AES_KEY"], WECHAT_SECRETS["WECHAT_APPID"],
-                        mode)
+from .support.builders import LOST_ANSWER, SMALL_KB
+from .support.clients import WeChatClient, event_xml, media_xml, sign, text_xml
+from .support.clients import wechat_client as client_for
 
 
 @pytest.fixture
@@ -85,14 +79,14 @@ def test_doubtful_question_offers_numbered_choices_and_a_digit_picks_one(make_ct
 def test_off_topic_question_gets_fallback_with_contact(wx, ctx):
     content = wx.ask("食堂几点开门", user="oHungry")
     assert "暂时回答不了" in content and "就业指导中心" in content
-    assert any(u.example == "食堂几点开门" for u in ctx.unanswered.top(10))
+    assert any(u.example == "食堂几点开门" for u in ctx.stores.unanswered.top(10))
 
 
 def test_retry_with_same_msgid_does_not_act_twice(wx, ctx):
     first = wx.ask("三方协议丢了", msg_id=424242)
     again = wx.ask("三方协议丢了", msg_id=424242)
     assert first == again and LOST_ANSWER in first
-    assert ctx.faq_stats.counts().get("tripartite-lost") == 1
+    assert ctx.stores.faq_stats.counts().get("tripartite-lost") == 1
 
 
 # -- events and media --------------------------------------------------------------------------
@@ -120,7 +114,7 @@ def test_event_retry_is_deduplicated_by_sender_and_time(app, ctx):
     first, second = wx.post(xml), wx.post(xml)
     assert first.status_code == second.status_code == 200
     assert wx.reply(first)["Content"] == wx.reply(second)["Content"]
-    assert ctx.deliveries.claim("wechat", "evt:oTwice:1763000555:subscribe") is False
+    assert ctx.stores.deliveries.claim("wechat", "evt:oTwice:1763000555:subscribe") is False
 
 
 @pytest.mark.parametrize("kind,extra", [
@@ -275,8 +269,10 @@ class _ReleasingClock(Clock):
         threading.Event().wait(0.01)
 
 
-def _gated_app(ctx, gate, deadline=4.5, on_late_reply=None):
-    ctx.config.settings["channels"]["wechat"]["reply_deadline"] = deadline
+SHORT_DEADLINE = {"channels": {"wechat": {"reply_deadline": 0.05}}}
+
+
+def _gated_app(ctx, gate, on_late_reply=None):
     app = Flask("gated")
     channel = WeChatChannel(ctx, Dispatcher(ctx, [gate]), ThreadPoolExecutor(4),
                             on_late_reply=on_late_reply)
@@ -286,7 +282,8 @@ def _gated_app(ctx, gate, deadline=4.5, on_late_reply=None):
 
 def test_retry_arriving_while_first_is_handled_gets_first_answer_without_acting_again(ctx):
     gate = _Gate()
-    ctx.deliveries._sleep = _ReleasingClock(gate).sleep
+    ctx = build_context(ctx.config, clock=_ReleasingClock(gate), client=ctx.stores.client,
+                        knowledge=ctx.knowledge)
     app = _gated_app(ctx, gate)
     wx = client_for(app)
     xml = text_xml("慢问题", user="oSlow", msg_id=99001)
@@ -302,32 +299,33 @@ def test_retry_arriving_while_first_is_handled_gets_first_answer_without_acting_
     assert gate.calls == 1
 
 
-def test_slow_answer_past_the_deadline_gets_a_holding_reply_and_is_kept(ctx):
+def test_slow_answer_past_the_deadline_gets_a_holding_reply_and_is_kept(make_ctx):
+    ctx = make_ctx(**SHORT_DEADLINE)
     gate = _Gate()
-    app = _gated_app(ctx, gate, deadline=0.05)
+    app = _gated_app(ctx, gate)
     wx = client_for(app)
     content = wx.ask("很慢的问题", user="oDeadline", msg_id=99002)
     assert content == HOLDING_TEXT
     gate.release.set()
     for _ in range(200):
-        if ctx.deliveries.reply("wechat", "msg:99002"):
+        if ctx.stores.deliveries.reply("wechat", "msg:99002"):
             break
         threading.Event().wait(0.01)
-    assert ctx.deliveries.reply("wechat", "msg:99002") == "答案：很慢的问题"
+    assert ctx.stores.deliveries.reply("wechat", "msg:99002") == "答案：很慢的问题"
 
 
 def test_late_answer_is_sent_as_a_customer_service_message(push_ctx, fake_wechat, clock):
     from bot.app import late_answers_to
-    from bot.channels.wechat import HOLDING_SENT_LATER
-    from bot.push.runtime import build_sender
+    from bot.platforms.wechat.channel import HOLDING_SENT_LATER
+    from bot.runtime import build_sender
 
-    ctx = push_ctx()
+    ctx = push_ctx(**SHORT_DEADLINE)
     gate = _Gate()
-    wx = client_for(_gated_app(ctx, gate, deadline=0.05, on_late_reply=late_answers_to(ctx)))
+    wx = client_for(_gated_app(ctx, gate, on_late_reply=late_answers_to(ctx)))
     assert wx.ask("半夜的慢问题", user="oNight", msg_id=99003) == HOLDING_SENT_LATER
     gate.release.set()
     for _ in range(200):
-        if ctx.deliveries.reply("wechat", "msg:99003"):
+        if ctx.stores.deliveries.reply("wechat", "msg:99003"):
             break
         threading.Event().wait(0.01)
     clock.advance(13 * 3600)                            # 23:00 in Shanghai: quiet hours hold

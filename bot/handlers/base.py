@@ -20,15 +20,22 @@ class Handler(Protocol):
     def handle(self, msg: Message, ctx: BotContext, found: Any) -> Reply: ...
 
 
+class Hook(Protocol):
+    """Runs after whichever handler answered, and may add to its reply."""
+
+    name: str
+
+    def after(self, msg: Message, ctx: BotContext, reply: Reply) -> Reply: ...
+
+
 def command(msg: Message) -> str:
     """The text as a command: width/case folded, punctuation and spaces collapsed."""
     return fold(msg.text) if msg.kind == "text" else ""
 
 
 def contact_line(ctx: BotContext) -> str:
-    c = ctx.config.get("contact", {}) or {}
-    parts = [c.get("office"), c.get("place"), c.get("hours")]
-    line = "，".join(str(p) for p in parts if p)
-    extra = "；".join(f"{label}{c[key]}" for key, label in (("phone", "电话 "), ("email", "邮箱 "))
-                     if c.get(key))
+    c = ctx.settings.contact
+    line = "，".join(p for p in (c.office, c.place, c.hours) if p)
+    extra = "；".join(f"{label}{value}" for value, label in ((c.phone, "电话 "), (c.email, "邮箱 "))
+                     if value)
     return f"{line}；{extra}" if extra else line

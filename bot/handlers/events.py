@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from ..context import BotContext
 from ..message import Message, Reply
-from ..store.subscriptions import student_ref
 from .help import HELP_TEXT
 
 WELCOME = "欢迎关注！" + HELP_TEXT
+FOLLOW = ("subscribe", "subscribe_scan")
 
 
 class EventHandler:
@@ -20,10 +20,9 @@ class EventHandler:
         return (msg.event or "unknown") if msg.kind == "event" else None
 
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:
-        if ctx.push is not None and found in ("subscribe", "subscribe_scan", "unsubscribe"):
-            ctx.push.prefs.set_unfollowed(student_ref(msg.channel, msg.user_id),
-                                          found == "unsubscribe")
-        if found in ("subscribe", "subscribe_scan"):
+        if found in FOLLOW or found == "unsubscribe":
+            ctx.stores.prefs.set_unfollowed(msg.student, found == "unsubscribe")
+        if found in FOLLOW:
             return Reply(WELCOME)
         return Reply(silent=True)
 

@@ -6,9 +6,8 @@ from datetime import timedelta
 from ..context import BotContext
 from ..message import Message, Reply
 from ..nlp.normalize import fold
-from ..push.model import Fair
+from ..records import Fair
 from ..store.conversation import Choice
-from ..store.subscriptions import student_ref
 
 WORDS = {"招聘会", "近期招聘会", "招聘会列表", "双选会", "宣讲会", "空中宣讲", "最近的招聘会",
          "有什么招聘会", "招聘会安排"}
@@ -32,16 +31,15 @@ class FairsHandler:
         return (msg.kind == "text" and fold(msg.text).replace(" ", "") in WORDS) or None
 
     def handle(self, msg: Message, ctx: BotContext, found: bool) -> Reply:
-        push = ctx.push
+        st = ctx.stores
         now = ctx.clock.now()
-        days = int(push.setting("upcoming_fairs_days", 30))
-        fairs = push.fairs.between(now, now + timedelta(days=days), limit=SHOWN)
+        days = ctx.settings.push.upcoming_fairs_days
+        fairs = st.fairs.between(now, now + timedelta(days=days), limit=SHOWN)
         if not fairs:
-            ctx.conversation.set_choices(msg.channel, msg.user_id, [])
+            st.conversation.set_choices(msg.student, [])
             return Reply(f"未来 {days} 天暂时没有已发布的招聘会或宣讲会，老师发布后我会在这里更新。")
-        mine = push.reminders.fairs_of(student_ref(msg.channel, msg.user_id))
-        ctx.conversation.set_choices(msg.channel, msg.user_id,
-                                     [Choice(f.title, "fair", f.id) for f in fairs])
+        mine = st.reminders.fairs_of(msg.student)
+        st.conversation.set_choices(msg.student, [Choice(f.title, "fair", f.id) for f in fairs])
         items = tuple(f.line() + ("（已设提醒）" if f.id in mine else "") for f in fairs)
         return Reply("近期招聘会和宣讲会：", items=items,
                      footer="回复“提醒 编号”在开始前提醒您，“取消提醒 编号”取消；回复编号查看详情。")

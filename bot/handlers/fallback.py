@@ -13,7 +13,7 @@ from .base import contact_line
 def decline_reply(msg: Message, ctx: BotContext, result: MatchResult | None) -> Reply:
     if result is not None and result.analysis.normalized:
         best = result.best
-        ctx.unanswered.record(result.analysis.normalized, msg.text,
+        ctx.stores.unanswered.record(result.analysis.normalized, msg.text,
                               best.id if best else None, result.score)
     text = "抱歉，这个问题我暂时回答不了，已经记下来转给老师完善。"
     topics = "、".join(ctx.knowledge.current.kb.categories()[:8])

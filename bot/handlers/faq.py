@@ -1,8 +1,15 @@
-"""The FAQ: answer when confident, offer "您是不是想问" when in doubt, else decline."""
+"""The FAQ: answer when confident, offer "您是不是想问" when in doubt, else decline.
+
+`match` returns the knowledge-base snapshot it matched against together with the result,
+so a hot reload between matching and answering can never leave the answer behind.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from ..context import BotContext
 from ..kb.model import FaqEntry
+from ..knowledge import Loaded
 from ..message import Message, Reply
 from ..nlp.matcher import MatchResult
 from ..store.conversation import Choice
@@ -20,34 +27,45 @@ def answer_reply(entry: FaqEntry) -> Reply:
     return Reply(entry.answer, links=entry.links, footer=footer)
 
 
+def suggest_reply(entries: list[FaqEntry]) -> Reply:
+    return Reply(SUGGEST_INTRO, items=tuple(e.question for e in entries), footer=SUGGEST_FOOTER)
+
+
+@dataclass(frozen=True)
+class FaqFound:
+    snapshot: Loaded
+    result: MatchResult
+
+    def suggested(self) -> list[FaqEntry]:
+        kb, matcher = self.snapshot.kb, self.snapshot.matcher
+        picks = (kb.by_id(c.id) for c in matcher.suggestions(self.result))
+        return [e for e in picks if e is not None]
+
+
 class FaqHandler:
     name = "faq"
 
-    def match(self, msg: Message, ctx: BotContext) -> MatchResult | None:
+    def match(self, msg: Message, ctx: BotContext) -> FaqFound | None:
         if msg.kind != "text" or not msg.text.strip():
             return None
-        return ctx.knowledge.current.matcher.match(msg.text)
+        snapshot = ctx.knowledge.current
+        return FaqFound(snapshot, snapshot.matcher.match(msg.text))
 
-    def handle(self, msg: Message, ctx: BotContext, found: MatchResult) -> Reply:
-        if found.decision == "decline":
-            return decline_reply(msg, ctx, found)
-        kb = ctx.knowledge.current.kb
-        low = float(ctx.config.get("unanswered.low_confidence_below", 0.9))
-        if found.score < low:
-            best = found.best
-            ctx.unanswered.record(found.analysis.normalized, msg.text,
-                                  best.id if best else None, found.score)
-        if found.decision == "answer":
-            entry = kb.by_id(found.answer_id)
-            ctx.faq_stats.hit(entry.id)
+    def handle(self, msg: Message, ctx: BotContext, found: FaqFound) -> Reply:
+        result, st = found.result, ctx.stores
+        if result.decision == "decline":
+            return decline_reply(msg, ctx, result)
+        if result.score < ctx.settings.unanswered.low_confidence_below:
+            best = result.best
+            st.unanswered.record(result.analysis.normalized, msg.text,
+                                 best.id if best else None, result.score)
+        if result.decision == "answer":
+            entry = found.snapshot.kb.by_id(result.answer_id)
+            st.faq_stats.hit(entry.id)
             return answer_reply(entry)
-        limit = ctx.knowledge.current.matcher.thresholds
-        picks = [kb.by_id(c.id) for c in found.candidates
-                 if c.score >= limit.suggest][:limit.max_suggestions]
-        picks = [e for e in picks if e is not None]
-        ctx.conversation.set_choices(msg.channel, msg.user_id,
-                                     [Choice(e.question, "faq", e.id) for e in picks])
-        return Reply(SUGGEST_INTRO, items=tuple(e.question for e in picks), footer=SUGGEST_FOOTER)
+        picks = found.suggested()
+        st.conversation.set_choices(msg.student, [Choice(e.question, "faq", e.id) for e in picks])
+        return suggest_reply(picks)
 
 
 handler = FaqHandler()

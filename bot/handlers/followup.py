@@ -21,7 +21,7 @@ class FollowupHandler:
         return int(m.group(1)) if m else None
 
     def handle(self, msg: Message, ctx: BotContext, found: int) -> Reply:
-        choices = ctx.conversation.choices(msg.channel, msg.user_id)
+        choices = ctx.stores.conversation.choices(msg.student)
         if not choices:
             return Reply("您回复的编号没有对应的列表（列表可能已经过期了）。请直接用一句话提问，"
                          "或发送“帮助”看看我能做什么。")
@@ -34,10 +34,10 @@ class FollowupHandler:
             entry = ctx.knowledge.current.kb.by_id(choice.value)
             if entry is None:
                 return Reply("这条问答刚刚被老师更新了，请重新提问一次。")
-            ctx.faq_stats.hit(entry.id)
+            ctx.stores.faq_stats.hit(entry.id)
             return answer_reply(entry)
         if choice.action == "fair":
-            fair = ctx.push.fairs.get(choice.value)
+            fair = ctx.stores.fairs.get(choice.value)
             if fair is None:
                 return Reply("这场活动已经取消或被老师删除了，请重新发送“招聘会”查看。")
             return fair_detail(fair)

@@ -18,12 +18,12 @@ class HeldNoticesHook:
     name = "held_notices"
 
     def after(self, msg: Message, ctx: BotContext, reply: Reply) -> Reply:
-        if msg.kind != "text" or ctx.push is None:
+        if msg.kind != "text":
             return reply
-        outbox = ctx.push.outbox
-        if not outbox.held_count(msg.channel, msg.user_id):
+        outbox = ctx.stores.outbox
+        if not outbox.held_count(msg.student):
             return reply
-        notices = outbox.take_held(msg.channel, msg.user_id)
+        notices = outbox.take_held(msg.student)
         for n in notices:
             outbox.enqueue(replace(n, id=n.id + HANDOVER_SUFFIX, attempt=0))
         jobs = sum(len(n.job_ids) for n in notices if n.kind == "digest")

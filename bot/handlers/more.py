@@ -15,7 +15,7 @@ class MoreHandler:
         return command(msg).replace(" ", "") in WORDS or None
 
     def handle(self, msg: Message, ctx: BotContext, found: bool) -> Reply:
-        rest = ctx.conversation.take_more(msg.channel, msg.user_id)
+        rest = ctx.stores.conversation.take_more(msg.student)
         if not rest:
             return Reply("没有更多内容了。还有其他问题可以直接问我。")
         return Reply(rest)

@@ -31,20 +31,19 @@ class PushSettingsHandler:
         return None
 
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:
-        prefs_store = ctx.push.prefs
-        ch, user = msg.channel, msg.user_id
+        prefs_store, student = ctx.stores.prefs, msg.student
         text = found.replace(" ", "")
         if not text:
-            current = describe_prefs(prefs_store.get(ch, user))
+            current = describe_prefs(prefs_store.get(student))
             return Reply(f"当前推送方式：{current}\n{USAGE}")
         if text in ("暂停", "停止", "关闭", "不要推送"):
-            prefs_store.update(ch, user, paused=True)
+            prefs_store.update(student, paused=True)
             return Reply("已暂停岗位推送。招聘会提醒照常发送；想恢复时发送“推送设置 恢复”。")
         if text in ("恢复", "开启", "继续", "打开"):
-            prefs_store.update(ch, user, paused=False)
-            return Reply(f"已恢复推送：{describe_prefs(prefs_store.get(ch, user))}。")
+            prefs_store.update(student, paused=False)
+            return Reply(f"已恢复推送：{describe_prefs(prefs_store.get(student))}。")
         if text in ("立即", "实时", "马上", "即时", "立刻"):
-            prefs_store.update(ch, user, mode="immediate", paused=False)
+            prefs_store.update(student, mode="immediate", paused=False)
             return Reply("好的，以后有匹配的新岗位就立即推送给您（22:00 到次日 8:00 不打扰）。")
         m = HOUR.match(text)
         if m:
@@ -53,7 +52,7 @@ class PushSettingsHandler:
                 hour += 12
             if not MIN_HOUR <= hour <= MAX_HOUR:
                 return Reply(f"推送时间只能选 {MIN_HOUR} 点到 {MAX_HOUR} 点之间（晚上 22 点到早上 8 点不打扰）。")
-            prefs_store.update(ch, user, mode="daily", hour=hour, paused=False)
+            prefs_store.update(student, mode="daily", hour=hour, paused=False)
             return Reply(f"好的，以后每天 {hour}:00 把新岗位汇总推送给您。")
         return Reply(f"没看懂“{found}”。{USAGE}")
 

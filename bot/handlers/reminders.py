@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from ..context import BotContext
 from ..message import Message, Reply
-from ..store.subscriptions import student_ref
 from .args import command_rest, number
 
 NO_LIST = "请先发送“招聘会”查看近期活动，再回复“提醒 编号”。"
@@ -34,20 +33,20 @@ class ReminderHandler:
         if n is None:
             return Reply(f"请在“{verb}”后面写上招聘会的编号，例如“{verb} 2”。" + ("" if on else "")
                          + NO_LIST.replace("提醒 编号", f"{verb} 编号"))
-        choices = [c for c in ctx.conversation.choices(msg.channel, msg.user_id) if c.action == "fair"]
+        st = ctx.stores
+        choices = [c for c in st.conversation.choices(msg.student) if c.action == "fair"]
         if not choices:
             return Reply(NO_LIST)
         if not 1 <= n <= len(choices):
             return Reply(f"请回复 1 到 {len(choices)} 之间的编号。")
-        fair = ctx.push.fairs.get(choices[n - 1].value)
+        fair = st.fairs.get(choices[n - 1].value)
         if fair is None:
             return Reply("这场活动已经取消或被老师删除了，请重新发送“招聘会”查看。")
-        ref = student_ref(msg.channel, msg.user_id)
         if not on:
-            removed = ctx.push.reminders.remove(ref, fair.id)
+            removed = st.reminders.remove(msg.student, fair.id)
             return Reply(f"已取消提醒：{fair.title}" if removed else f"您没有设置“{fair.title}”的提醒。")
-        ctx.push.reminders.add(ref, fair.id)
-        offsets = [int(o) for o in ctx.push.setting("reminder_offsets_minutes", [1440, 60])]
+        st.reminders.add(msg.student, fair.id)
+        offsets = ctx.settings.push.reminder_offsets_minutes
         return Reply(f"好的，将在开始前 {_offsets_text(offsets)}提醒您：\n{fair.line()}\n"
                      f"（22:00 到次日 8:00 不打扰，届时的提醒会在早上发送）")
 

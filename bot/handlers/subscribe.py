@@ -15,29 +15,29 @@ class SubscribeHandler(PrefixCommand):
     prefixes = PREFIXES
 
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:
-        push = ctx.push
+        st, vocab, limits = ctx.stores, ctx.vocab, ctx.settings.push
         typed = words(found)
-        max_words = int(push.setting("max_words_per_subscription", 6))
+        max_words = limits.max_words_per_subscription
         if not typed:
             return Reply(USAGE)
         if len(typed) > max_words:
             return Reply(f"一个订阅最多 {max_words} 个关键词（词越多，能匹配的岗位越少）。请删掉一些再发。")
-        sub = push.vocab.subscription(typed)
+        sub = vocab.subscription(typed)
         if not sub.terms:
             return Reply("没能从您发的内容里认出关键词。" + USAGE)
-        existing = push.subscriptions.list(msg.channel, msg.user_id)
+        existing = st.subscriptions.list(msg.student)
         for old in existing:
             if old.terms == sub.terms:
                 return Reply(f"您已经订阅过：{old.label}，不用重复订阅。")
-        cap = int(push.setting("max_subscriptions_per_student", 10))
+        cap = limits.max_subscriptions_per_student
         if len(existing) >= cap:
             return Reply(f"您已经有 {len(existing)} 个订阅，达到上限（{cap} 个）。"
                          f"请先发送“我的订阅”查看，用“退订 编号”删掉不需要的，再订阅新的。")
-        push.subscriptions.add(msg.channel, msg.user_id, sub.words, sub.terms)
+        st.subscriptions.add(msg.student, sub.words, sub.terms)
         label = " + ".join(sub.words)
-        regions = [push.vocab.describe_region(t) for t in sorted(sub.terms)]
+        regions = [vocab.describe_region(t) for t in sorted(sub.terms)]
         regions = [r for r in regions if r]
-        prefs = push.prefs.get(msg.channel, msg.user_id)
+        prefs = st.prefs.get(msg.student)
         when = ("有新岗位时立即推送" if prefs.mode == "immediate"
                 else f"每天 {prefs.hour}:00 把新岗位汇总推送给您")
         lines = [f"已订阅：{label}"]

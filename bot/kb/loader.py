@@ -9,31 +9,22 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
 from .model import FaqEntry, KnowledgeBase, Link
+from .synonyms import load_synonyms
+from .values import as_date, as_text_list
+from .yamlfile import Problem, compose, construct, line_of
 
 FIELDS = ("id", "category", "question", "similar", "keywords", "answer",
           "links", "valid_until", "source", "audience")
 REQUIRED = ("id", "category", "question", "answer")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_RE = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    message: str
-    warning: bool = False
-
-    def __str__(self) -> str:
-        prefix = "提醒：" if self.warning else ""
-        return f"{self.file}:{self.line}: {prefix}{self.message}"
 
 
 @dataclass
@@ -70,7 +61,7 @@ def load_kb(kb_dir: Path, today: date | None = None) -> LoadResult:
     for path in files:
         entries.extend(_load_faq_file(path, _rel(path, kb_dir), today, problems))
     _check_across_files(entries, problems)
-    synonyms = _load_synonyms(kb_dir / "synonyms.yaml", _rel(kb_dir / "synonyms.yaml", kb_dir),
+    synonyms = load_synonyms(kb_dir / "synonyms.yaml", _rel(kb_dir / "synonyms.yaml", kb_dir),
                               problems)
     if any(not p.warning for p in problems):
         return LoadResult(None, problems)
@@ -84,66 +75,19 @@ def _rel(path: Path, kb_dir: Path) -> str:
         return str(path)
 
 
-def _compose(path: Path, name: str, problems: list[Problem]) -> yaml.Node | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.append(Problem(name, 1, "文件不是 UTF-8 编码：请用“另存为 UTF-8”重新保存"))
-        return None
-    except OSError as exc:
-        problems.append(Problem(name, 1, f"无法读取文件：{exc.strerror}"))
-        return None
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problems.append(Problem(name, line, _explain_yaml_error(exc, text, line)))
-    except yaml.YAMLError as exc:
-        problems.append(Problem(name, 1, f"YAML 格式错误：{exc}"))
-    return None
-
-
-def _explain_yaml_error(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
-    problem = exc.problem or ""
-    lines = text.splitlines()
-    src = lines[line - 1] if 0 < line <= len(lines) else ""
-    if "\t" in src or "'\\t'" in problem:
-        hint = "这一行用了 Tab 键缩进，请改用空格"
-    elif "mapping values are not allowed" in problem:
-        hint = "这一行的内容里有“: ”（冒号加空格），请把整段文字用英文双引号括起来，或改用中文冒号“：”"
-    elif "expected <block end>" in problem or "did not find expected" in problem:
-        hint = "缩进没有对齐，或者上一行的引号/括号没有配对，请检查这一行和上一行"
-    elif "found undefined alias" in problem or "found character" in problem:
-        hint = "这一行以特殊符号（如 * & ! % @ `）开头，请把整段文字用英文双引号括起来"
-    elif "found unexpected end of stream" in problem or "end of the stream" in problem:
-        hint = "引号没有配对：请检查文件末尾附近的引号"
-    else:
-        hint = "请检查这一行的缩进、冒号和引号"
-    return f"YAML 格式错误（{problem or exc}）：{hint}"
-
-
-def _construct(node: yaml.Node) -> Any:
-    return yaml.SafeLoader("").construct_object(node, deep=True)
-
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
 def _load_faq_file(path: Path, name: str, today: date,
                    problems: list[Problem]) -> list[FaqEntry]:
-    root = _compose(path, name, problems)
+    root = compose(path, name, problems)
     if root is None:
         return []
     if not isinstance(root, yaml.SequenceNode):
-        problems.append(Problem(name, _line(root),
+        problems.append(Problem(name, line_of(root),
                                 "文件应是一个列表：每条问答以“- id: ...”开头"))
         return []
     entries = []
     for item in root.value:
         if not isinstance(item, yaml.MappingNode):
-            problems.append(Problem(name, _line(item),
+            problems.append(Problem(name, line_of(item),
                                     "这一项不是问答：每条问答应写成“- id: ...”，下面跟 question、answer 等字段"))
             continue
         entry = _parse_entry(item, name, today, problems)
@@ -154,7 +98,7 @@ def _load_faq_file(path: Path, name: str, today: date,
 
 def _parse_entry(node: yaml.MappingNode, name: str, today: date,
                  problems: list[Problem]) -> FaqEntry | None:
-    start = _line(node)
+    start = line_of(node)
     fields: dict[str, tuple[Any, int]] = {}
     ok = True
 
@@ -164,8 +108,8 @@ def _parse_entry(node: yaml.MappingNode, name: str, today: date,
         ok = ok and warning
 
     for key_node, value_node in node.value:
-        key = str(_construct(key_node))
-        line = _line(key_node)
+        key = str(construct(key_node))
+        line = line_of(key_node)
         if key not in FIELDS:
             guess = difflib.get_close_matches(key, FIELDS, n=1, cutoff=0.6)
             hint = f"，您是不是想写“{guess[0]}”？" if guess else f"。可用的字段有：{', '.join(FIELDS)}"
@@ -174,7 +118,7 @@ def _parse_entry(node: yaml.MappingNode, name: str, today: date,
         if key in fields:
             bad(line, f"字段“{key}”在同一条问答里写了两次，请删掉一个")
             continue
-        fields[key] = (_construct(value_node), _line(value_node))
+        fields[key] = (construct(value_node), line_of(value_node))
 
     entry_id = fields.get("id", (None, start))[0]
     label = f"问答“{entry_id}”" if entry_id else "这条问答"
@@ -190,7 +134,7 @@ def _parse_entry(node: yaml.MappingNode, name: str, today: date,
     lists = {}
     for key in ("similar", "keywords"):
         value, line = fields.get(key, ([], start))
-        items = _as_text_list(value)
+        items = as_text_list(value)
         if items is None:
             bad(line, f"“{key}”应是一个列表，例如 {key}: [说法一, 说法二]")
             items = []
@@ -200,7 +144,7 @@ def _parse_entry(node: yaml.MappingNode, name: str, today: date,
     valid_until = None
     if "valid_until" in fields:
         value, line = fields["valid_until"]
-        valid_until = _as_date(value)
+        valid_until = as_date(value)
         if valid_until is None:
             bad(line, f"“valid_until”应是日期，格式如 2027-08-31，现在是“{value}”")
         elif valid_until < today:
@@ -221,27 +165,6 @@ def _parse_entry(node: yaml.MappingNode, name: str, today: date,
         audience=str(fields["audience"][0]) if "audience" in fields else None,
         file=name, line=start,
     )
-
-
-def _as_text_list(value: Any) -> list[str] | None:
-    if value is None:
-        return []
-    if isinstance(value, (str, int, float)):
-        value = [value]
-    if not isinstance(value, list) or any(isinstance(v, (list, dict)) for v in value):
-        return None
-    return [str(v).strip() for v in value if v is not None and str(v).strip()]
-
-
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
 
 
 def _parse_links(field: tuple[Any, int] | None, label: str, bad) -> tuple[Link, ...]:
@@ -305,39 +228,3 @@ def _check_across_files(entries: Iterable[FaqEntry], problems: list[Problem]) ->
                                         "同一个问法只能放在一条问答里，请删掉其中一处"))
 
 
-def _load_synonyms(path: Path, name: str, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
-    if not path.exists():
-        return {}
-    root = _compose(path, name, problems)
-    if root is None:
-        return {}
-    if not isinstance(root, yaml.MappingNode):
-        problems.append(Problem(name, _line(root),
-                                "同义词文件应写成“标准词: [说法一, 说法二]”，每个标准词一行"))
-        return {}
-    synonyms: dict[str, tuple[str, ...]] = {}
-    owner: dict[str, tuple[str, int]] = {}
-    for key_node, value_node in root.value:
-        canonical = str(_construct(key_node)).strip()
-        line = _line(key_node)
-        variants = _as_text_list(_construct(value_node))
-        if not canonical or variants is None:
-            problems.append(Problem(name, line,
-                                    f"“{canonical}”的写法不对，应为“{canonical or '标准词'}: [说法一, 说法二]”"))
-            continue
-        if canonical in synonyms:
-            problems.append(Problem(name, line, f"标准词“{canonical}”写了两次，请合并到一行"))
-            continue
-        kept = []
-        for variant in variants:
-            low = variant.lower()
-            if low in owner and owner[low][0] != canonical:
-                other, other_line = owner[low]
-                problems.append(Problem(name, line,
-                                        f"“{variant}”同时是“{other}”（第 {other_line} 行）和“{canonical}”的同义词，"
-                                        "请只保留一处"))
-                continue
-            owner[low] = (canonical, line)
-            kept.append(variant)
-        synonyms[canonical] = tuple(kept)
-    return synonyms

@@ -1,1 +1,1 @@
-"""The push side: jobs and fairs, subscriptions, matching, planning and delivery."""
+"""Deciding what to push: the job vocabulary, matching, digest and reminder planning, quiet hours."""

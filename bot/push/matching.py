@@ -9,15 +9,19 @@ subscriptions × jobs.
 """
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
+
+from ..records import StudentKey
+from ..store.subscriptions import StoredSubscription, SubscriptionStore
 
 
 @dataclass
 class Group:
     terms: frozenset[str]
-    members: list[tuple[str, str]] = field(default_factory=list)   # (student ref, label)
+    members: list[tuple[StudentKey, str]] = field(default_factory=list)   # (student, label)
 
 
 class SubscriptionIndex:
@@ -27,14 +31,13 @@ class SubscriptionIndex:
         self.size = 0
 
     @classmethod
-    def build(cls, subs: Iterable[tuple[str, int, tuple[str, ...], frozenset[str]]]
-              ) -> "SubscriptionIndex":
+    def build(cls, subs: Iterable[StoredSubscription]) -> "SubscriptionIndex":
         index = cls()
-        for ref, _sid, words, terms in subs:
-            index.add(ref, " + ".join(words), terms)
+        for s in subs:
+            index.add(s.student, s.subscription.label, s.subscription.terms)
         return index
 
-    def add(self, ref: str, label: str, terms: frozenset[str]) -> None:
+    def add(self, student: StudentKey, label: str, terms: frozenset[str]) -> None:
         if not terms:
             return
         group = self.groups.get(terms)
@@ -42,11 +45,11 @@ class SubscriptionIndex:
             group = self.groups[terms] = Group(terms)
             for t in terms:
                 self.postings[t].append(group)
-        group.members.append((ref, label))
+        group.members.append((student, label))
         self.size += 1
 
-    def match(self, jobs: Mapping[str, frozenset[str]]) -> dict[str, dict[str, str]]:
-        """student ref -> {job id: "Java + 北京"} for every (student, job) that matches.
+    def match(self, jobs: Mapping[str, frozenset[str]]) -> dict[StudentKey, dict[str, str]]:
+        """student -> {job id: "Java + 北京"} for every (student, job) that matches.
 
         A student with two matching subscriptions for one job keeps the first reason.
         """
@@ -58,7 +61,7 @@ class SubscriptionIndex:
         for t in by_term:
             for group in self.postings.get(t, ()):
                 touched[id(group)] = group
-        out: dict[str, dict[str, str]] = defaultdict(dict)
+        out: dict[StudentKey, dict[str, str]] = defaultdict(dict)
         for group in touched.values():
             lists = [by_term.get(t) for t in group.terms]
             if not all(lists):
@@ -67,19 +70,36 @@ class SubscriptionIndex:
             hits = shortest if len(lists) == 1 else [j for j in shortest if group.terms <= jobs[j]]
             if not hits:
                 continue
-            for ref, label in group.members:
-                mine = out[ref]
+            for student, label in group.members:
+                mine = out[student]
                 for j in hits:
                     mine.setdefault(j, label)
         return dict(out)
 
 
-def naive_match(subs: Iterable[tuple[str, int, tuple[str, ...], frozenset[str]]],
-                jobs: Mapping[str, frozenset[str]]) -> dict[str, dict[str, str]]:
+def naive_match(subs: Iterable[StoredSubscription], jobs: Mapping[str, frozenset[str]]
+                ) -> dict[StudentKey, dict[str, str]]:
     """The double loop the index replaces; kept for the benchmark and as a test oracle."""
-    out: dict[str, dict[str, str]] = defaultdict(dict)
-    for ref, _sid, words, terms in subs:
+    out: dict[StudentKey, dict[str, str]] = defaultdict(dict)
+    for s in subs:
+        terms = s.subscription.terms
         for job_id, job_terms in jobs.items():
             if terms and terms <= job_terms:
-                out[ref].setdefault(job_id, " + ".join(words))
+                out[s.student].setdefault(job_id, s.subscription.label)
     return dict(out)
+
+
+class IndexCache:
+    """The subscription index of this process, rebuilt only when a subscription changed."""
+
+    def __init__(self, subscriptions: SubscriptionStore) -> None:
+        self.subscriptions = subscriptions
+        self._index: tuple[int, SubscriptionIndex] | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> SubscriptionIndex:
+        with self._lock:
+            version = self.subscriptions.version()
+            if self._index is None or self._index[0] != version:
+                self._index = (version, SubscriptionIndex.build(self.subscriptions.everything()))
+            return self._index[1]

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from ..clock import SHANGHAI
+from ..settings import QuietHoursSettings
 
 
 @dataclass(frozen=True)
@@ -13,10 +14,8 @@ class QuietHours:
     end: time
 
     @classmethod
-    def from_config(cls, raw: dict | None) -> "QuietHours":
-        raw = raw or {}
-        return cls(time.fromisoformat(str(raw.get("start", "22:00"))),
-                   time.fromisoformat(str(raw.get("end", "08:00"))))
+    def from_settings(cls, s: QuietHoursSettings) -> "QuietHours":
+        return cls(time.fromisoformat(s.start), time.fromisoformat(s.end))
 
     def active(self, now: datetime) -> bool:
         t = now.astimezone(SHANGHAI).time()

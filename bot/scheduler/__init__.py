@@ -10,7 +10,7 @@ from typing import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from .lock import LeaderLock
+from ..store.leader import LeaderLock
 
 log = logging.getLogger(__name__)
 

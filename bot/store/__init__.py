@@ -1,1 +1,96 @@
-"""Redis-backed storage behind narrow, named operations; keys come only from `keys.Keys`."""
+"""Redis-backed storage behind narrow, named operations; keys come only from `keys.Keys`.
+
+`Stores` opens every store on one connection. Nothing outside this package imports
+redis-py or builds a key: the rest of the bot sees only these named operations.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis
+
+from ..clock import Clock
+from ..settings import Settings
+from .conversation import ConversationStore
+from .deliveries import DeliveryLog
+from .jobs import FairStore, JobStore
+from .keys import Keys
+from .leader import LeaderLock
+from .outbox import Outbox
+from .pending import PendingJobs
+from .prefs import PrefsStore
+from .ratelimit import RateLimiter
+from .reminders import ReminderStore
+from .sent import SentJobs
+from .stats import FaqStats
+from .subscriptions import SubscriptionStore
+from .tokens import TokenStore
+from .unanswered import UnansweredLog
+
+RedisError = redis.RedisError
+
+
+@dataclass
+class Stores:
+    """Every store of one bot (one namespace) on one Redis connection."""
+
+    client: redis.Redis
+    keys: Keys
+    clock: Clock
+    conversation: ConversationStore
+    deliveries: DeliveryLog
+    unanswered: UnansweredLog
+    faq_stats: FaqStats
+    jobs: JobStore
+    fairs: FairStore
+    subscriptions: SubscriptionStore
+    prefs: PrefsStore
+    pending: PendingJobs
+    sent: SentJobs
+    reminders: ReminderStore
+    outbox: Outbox
+    tokens: TokenStore
+
+    @classmethod
+    def open(cls, client: redis.Redis, settings: Settings, clock: Clock) -> "Stores":
+        keys = Keys(settings.redis.namespace)
+        conv, push = settings.conversation, settings.push
+        prefs = PrefsStore(client, keys, push.default_digest_hour)
+        sent = SentJobs(client, keys)
+        return cls(
+            client=client, keys=keys, clock=clock,
+            conversation=ConversationStore(client, keys, conv.choices_ttl, conv.more_ttl),
+            deliveries=DeliveryLog(client, keys, settings.dedup.ttl,
+                                   sleep=clock.sleep, monotonic=clock.monotonic),
+            unanswered=UnansweredLog(client, keys),
+            faq_stats=FaqStats(client, keys),
+            jobs=JobStore(client, keys),
+            fairs=FairStore(client, keys),
+            subscriptions=SubscriptionStore(client, keys),
+            prefs=prefs,
+            pending=PendingJobs(client, keys),
+            sent=sent,
+            reminders=ReminderStore(client, keys),
+            outbox=Outbox(client, keys, push.sent_ttl_days * 86400, prefs, sent),
+            tokens=TokenStore(client, keys),
+        )
+
+    def ping(self) -> bool:
+        """True while Redis answers."""
+        try:
+            return bool(self.client.ping())
+        except redis.RedisError:
+            return False
+
+    def leader_lock(self, lease_seconds: float) -> LeaderLock:
+        return LeaderLock(self.client, self.keys, self.clock, lease_seconds)
+
+    def rate_limiter(self, per_second: dict[str, int], clock: Clock | None = None) -> RateLimiter:
+        clock = clock or self.clock
+        return RateLimiter(self.client, self.keys, lambda: clock.now().timestamp(),
+                           clock.sleep, per_second)
+
+    def close(self) -> None:
+        """Close our connections: an embedded server started by this process stops at
+        exit only if its owner is then its last client."""
+        self.client.connection_pool.disconnect()

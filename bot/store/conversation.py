@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 import redis
 
+from ..records import StudentKey
 from .keys import Keys
 
 
@@ -14,7 +15,7 @@ class Choice:
     """One numbered option the student was offered: what to do if they pick it."""
 
     label: str
-    action: str          # e.g. "faq" (value: an FAQ id) or "text" (value: what to run)
+    action: str          # e.g. "faq" (value: an FAQ id) or "fair" (value: a fair id)
     value: str
 
 
@@ -23,16 +24,16 @@ class ConversationStore:
         self.r, self.keys = client, keys
         self.choices_ttl, self.more_ttl = choices_ttl, more_ttl
 
-    def set_choices(self, channel: str, user_id: str, choices: list[Choice]) -> None:
-        key = self.keys.choices(channel, user_id)
+    def set_choices(self, student: StudentKey, choices: list[Choice]) -> None:
+        key = self.keys.choices(student)
         if not choices:
             self.r.delete(key)
             return
         self.r.set(key, json.dumps([asdict(c) for c in choices], ensure_ascii=False),
                    ex=self.choices_ttl)
 
-    def choices(self, channel: str, user_id: str) -> list[Choice]:
-        raw = self.r.get(self.keys.choices(channel, user_id))
+    def choices(self, student: StudentKey) -> list[Choice]:
+        raw = self.r.get(self.keys.choices(student))
         if not raw:
             return []
         try:
@@ -40,13 +41,13 @@ class ConversationStore:
         except (ValueError, TypeError):
             return []
 
-    def set_more(self, channel: str, user_id: str, rest: str | None) -> None:
-        key = self.keys.more(channel, user_id)
+    def set_more(self, student: StudentKey, rest: str | None) -> None:
+        key = self.keys.more(student)
         if rest:
             self.r.set(key, rest, ex=self.more_ttl)
         else:
             self.r.delete(key)
 
-    def take_more(self, channel: str, user_id: str) -> str | None:
+    def take_more(self, student: StudentKey) -> str | None:
         """The rest of the last long answer, removed so it is not sent twice."""
-        return self.r.getdel(self.keys.more(channel, user_id))
+        return self.r.getdel(self.keys.more(student))

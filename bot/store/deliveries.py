@@ -6,7 +6,6 @@ once it is there, because the platform may have dropped the first response.
 """
 from __future__ import annotations
 
-import time
 from typing import Callable
 
 import redis
@@ -18,15 +17,18 @@ PENDING = "pending"
 
 class DeliveryLog:
     def __init__(self, client: redis.Redis, keys: Keys, ttl: int,
-                 sleep: Callable[[float], None] = time.sleep,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 sleep: Callable[[float], None], monotonic: Callable[[], float]) -> None:
         self.r, self.keys, self.ttl = client, keys, ttl
-        self._sleep, self._monotonic = sleep, monotonic
+        self.sleep, self.monotonic = sleep, monotonic
 
     def claim(self, channel: str, delivery_id: str) -> bool:
         """True for the first delivery of this id; False for every retry."""
         return bool(self.r.set(self.keys.delivery(channel, delivery_id), PENDING,
                                nx=True, ex=self.ttl))
+
+    def claim_all(self, channel: str, delivery_ids: tuple[str, ...]) -> bool:
+        """True when this is the first delivery of every id (Feishu: event and message)."""
+        return all([self.claim(channel, d) for d in delivery_ids])
 
     def save_reply(self, channel: str, delivery_id: str, payload: str) -> None:
         self.r.set(self.keys.delivery_reply(channel, delivery_id), payload, ex=self.ttl)
@@ -37,9 +39,9 @@ class DeliveryLog:
     def wait_for_reply(self, channel: str, delivery_id: str, timeout: float,
                        step: float = 0.05) -> str | None:
         """The first delivery's answer, waiting up to `timeout` while it is in progress."""
-        deadline = self._monotonic() + timeout
+        deadline = self.monotonic() + timeout
         while True:
             payload = self.reply(channel, delivery_id)
-            if payload is not None or self._monotonic() >= deadline:
+            if payload is not None or self.monotonic() >= deadline:
                 return payload
-            self._sleep(step)
+            self.sleep(step)

@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 
 import redis
 
-from ..push.model import Fair, Job
+from ..records import Fair, Job
 from .keys import Keys
 
 

@@ -1,15 +1,21 @@
 """The one place that builds Redis keys. Every key starts with the configured namespace."""
 from __future__ import annotations
 
+from ..records import StudentKey
+
 
 class Keys:
-    """Named key builders; handlers and channels never format a key themselves."""
+    """Named key builders; nothing outside `bot/store` formats a key or sees this class."""
 
     def __init__(self, namespace: str) -> None:
         self.ns = namespace
 
     def _k(self, *parts: object) -> str:
         return ":".join([self.ns, *(str(p) for p in parts)])
+
+    def pattern(self) -> str:
+        """Every key of this bot, for SCAN (backup, tests)."""
+        return f"{self.ns}:*"
 
     # platform de-duplication
     def delivery(self, channel: str, delivery_id: str) -> str:
@@ -18,22 +24,22 @@ class Keys:
     def delivery_reply(self, channel: str, delivery_id: str) -> str:
         return self._k("dedup", channel, delivery_id, "reply")
 
-    # Feishu open API: one tenant token and bot identity shared by every process
-    def feishu_token(self, app_id: str) -> str:
-        return self._k("feishu", app_id, "tenant_token")
+    # platform access tokens shared by every process, and their refresh locks
+    def token(self, name: str) -> str:
+        return self._k("token", name)
 
-    def feishu_token_lock(self, app_id: str) -> str:
-        return self._k("feishu", app_id, "tenant_token", "lock")
+    def token_lock(self, name: str) -> str:
+        return self._k("token", name, "lock")
 
-    def feishu_bot_open_id(self, app_id: str) -> str:
-        return self._k("feishu", app_id, "bot_open_id")
+    def cached_value(self, name: str) -> str:
+        return self._k("cache", name)
 
     # conversation state
-    def choices(self, channel: str, user_id: str) -> str:
-        return self._k("conv", channel, user_id, "choices")
+    def choices(self, student: StudentKey) -> str:
+        return self._k("conv", student.channel, student.user_id, "choices")
 
-    def more(self, channel: str, user_id: str) -> str:
-        return self._k("conv", channel, user_id, "more")
+    def more(self, student: StudentKey) -> str:
+        return self._k("conv", student.channel, student.user_id, "more")
 
     # questions the bot could not answer well
     def unanswered_counts(self) -> str:
@@ -72,8 +78,8 @@ class Keys:
         return self._k("feed", "seen")
 
     # subscriptions and push preferences
-    def subscriptions(self, channel: str, user_id: str) -> str:
-        return self._k("subs", channel, user_id)
+    def subscriptions(self, student: StudentKey) -> str:
+        return self._k("subs", student.channel, student.user_id)
 
     def subscriptions_all(self) -> str:
         return self._k("subs", "_all")
@@ -81,23 +87,23 @@ class Keys:
     def subscriptions_seq(self) -> str:
         return self._k("subs", "_seq")
 
-    def push_prefs(self, channel: str, user_id: str) -> str:
-        return self._k("prefs", channel, user_id)
+    def push_prefs(self, student: StudentKey) -> str:
+        return self._k("prefs", student.channel, student.user_id)
 
-    def pending_jobs(self, channel: str, user_id: str) -> str:
-        return self._k("pending", channel, user_id)
+    def pending_jobs(self, student: StudentKey) -> str:
+        return self._k("pending", student.channel, student.user_id)
 
     def pending_students(self) -> str:
         return self._k("pending", "_students")
 
-    def sent_jobs(self, channel: str, user_id: str) -> str:
-        return self._k("sent", channel, user_id)
+    def sent_jobs(self, student: StudentKey) -> str:
+        return self._k("sent", student.channel, student.user_id)
 
     def fair_reminders(self, fair_id: str) -> str:
         return self._k("remind", "fair", fair_id)
 
-    def student_reminders(self, channel: str, user_id: str) -> str:
-        return self._k("remind", "student", channel, user_id)
+    def student_reminders(self, student: StudentKey) -> str:
+        return self._k("remind", "student", student.channel, student.user_id)
 
     # delivery
     def notice_once(self, notice_id: str) -> str:
@@ -112,20 +118,14 @@ class Keys:
     def outbox_retry(self) -> str:
         return self._k("outbox", "retry")
 
-    def held(self, channel: str, user_id: str) -> str:
-        return self._k("held", channel, user_id)
+    def held(self, student: StudentKey) -> str:
+        return self._k("held", student.channel, student.user_id)
 
     def push_stats(self) -> str:
         return self._k("stats", "push")
 
     def rate(self, channel: str, second: int) -> str:
         return self._k("rate", channel, second)
-
-    def wechat_token(self) -> str:
-        return self._k("wechat", "access_token")
-
-    def wechat_token_lock(self) -> str:
-        return self._k("wechat", "access_token", "lock")
 
     def scheduler_lock(self) -> str:
         return self._k("scheduler", "leader")

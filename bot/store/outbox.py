@@ -6,17 +6,23 @@ Why per-notice state keys: taking over must never send twice, so each notice is 
 (SET NX) before its API call and marked sent after; a notice found claimed by a dead
 sender was already on the wire and is not sent again.
 Retries wait in a sorted set by due time and return to the stream atomically (Lua).
+The sender decides what happened to a notice (`Disposition`); `apply` records it.
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
+from typing import Iterable
 
 import redis
 
-from ..push.notice import Notice
+from ..records import Notice, StudentKey
 from .keys import Keys
+from .prefs import PrefsStore
+from .sent import SentJobs
 
 GROUP = "senders"
+SENDING = "sending"
 
 _ENQUEUE_ONCE = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
@@ -39,8 +45,29 @@ end
 return #due
 """
 
-SENDING, SENT, DROPPED, HELD = "sending", "sent", "dropped", "held"
-KEEP = object()       # finish(): leave the notice state as it is
+
+class StateChange(enum.Enum):
+    """What a disposition does to the notice's state key."""
+
+    KEEP = "keep"          # leave it (not ours to change: quiet hours, a duplicate)
+    FORGET = "forget"      # delete it, so the retry can claim the notice again
+    SENT = "sent"
+    DROPPED = "dropped"
+    HELD = "held"          # also kept for the student's next message
+
+
+@dataclass(frozen=True)
+class Disposition:
+    """What became of one outbox entry: its statistic, its state, and a retry if any."""
+
+    stat: str
+    state: StateChange = StateChange.KEEP
+    retry_at: float | None = None
+    retry: Notice | None = None
+
+    @classmethod
+    def later(cls, stat: str, at: float, notice: Notice, forget: bool = False) -> "Disposition":
+        return cls(stat, StateChange.FORGET if forget else StateChange.KEEP, at, notice)
 
 
 @dataclass
@@ -49,9 +76,18 @@ class Entry:
     notice: Notice
 
 
+@dataclass(frozen=True)
+class Claim:
+    claimed: bool            # this sender may send it now
+    unfollowed: bool         # the student may not be pushed to
+    state: str | None = None  # the state found when not claimed
+
+
 class Outbox:
-    def __init__(self, client: redis.Redis, keys: Keys, state_ttl: int) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys, state_ttl: int,
+                 prefs: PrefsStore, sent: SentJobs) -> None:
         self.r, self.keys, self.state_ttl = client, keys, state_ttl
+        self.prefs, self.sent = prefs, sent
         self._enqueue_once = client.register_script(_ENQUEUE_ONCE)
         self._promote = client.register_script(_PROMOTE)
         self._group_ready = False
@@ -60,7 +96,7 @@ class Outbox:
     def enqueue_once(self, notice: Notice) -> bool:
         """Queue a notice unless one with its id was queued before; records its jobs as sent."""
         keys = [self.keys.notice_once(notice.id), self.keys.outbox(),
-                self.keys.sent_jobs(notice.channel, notice.user_id)]
+                self.sent.key(notice.student)]
         args = [self.state_ttl, notice.to_json(), *notice.job_ids]
         return bool(self._enqueue_once(keys=keys, args=args))
 
@@ -94,52 +130,46 @@ class Outbox:
                                 count=count)
         return list(self._entries(res[1]))
 
-    def _entries(self, raw):
+    def _entries(self, raw: Iterable) -> Iterable[Entry]:
         for entry_id, fields in raw:
             if fields and "n" in fields:
                 yield Entry(entry_id, Notice.from_json(fields["n"]))
             elif entry_id:
-                self.ack(entry_id)      # deleted or foreign entry: nothing to send
+                self._ack(entry_id)      # deleted or foreign entry: nothing to send
 
-    def ack(self, entry_id: str) -> None:
+    def _ack(self, entry_id: str) -> None:
         pipe = self.r.pipeline()
         pipe.xack(self.keys.outbox(), GROUP, entry_id)
         pipe.xdel(self.keys.outbox(), entry_id)
         pipe.execute()
 
     # -- per-notice state ----------------------------------------------------------------------
-    def claim(self, notice_id: str, owner: str) -> bool:
-        return bool(self.r.set(self.keys.notice_state(notice_id), f"{SENDING}:{owner}",
-                               nx=True, ex=self.state_ttl))
-
-    def claim_for(self, notice: Notice, owner: str) -> tuple[bool, bool]:
-        """(student unfollowed?, claimed?) in one round trip: the sender's hot path."""
+    def claim(self, notice: Notice, owner: str) -> Claim:
+        """Claim a notice for sending and check its student, in one round trip."""
         pipe = self.r.pipeline(transaction=False)
-        pipe.hget(self.keys.push_prefs(notice.channel, notice.user_id), "unfollowed")
-        pipe.set(self.keys.notice_state(notice.id), f"{SENDING}:{owner}", nx=True, ex=self.state_ttl)
-        unfollowed, claimed = pipe.execute()
-        return unfollowed == "1", bool(claimed)
+        unfollowed = self.prefs.queue_unfollowed(pipe, notice.student)
+        state_key = self.keys.notice_state(notice.id)
+        pipe.set(state_key, f"{SENDING}:{owner}", nx=True, ex=self.state_ttl)
+        pipe.get(state_key)
+        raw_unfollowed, claimed, state = pipe.execute()
+        return Claim(bool(claimed), unfollowed(raw_unfollowed), None if claimed else state)
 
     def state(self, notice_id: str) -> str | None:
         return self.r.get(self.keys.notice_state(notice_id))
 
-    def finish(self, entry: Entry, state, stat: str, retry_at: float | None = None,
-               retry: Notice | None = None, hold: bool = False) -> None:
-        """Record the outcome and acknowledge, in one transaction.
-
-        `state`: the notice's new state, None to forget it (it will be retried), or KEEP.
-        """
+    def apply(self, entry: Entry, d: Disposition) -> None:
+        """Record what became of `entry` and acknowledge it, in one transaction."""
         n = entry.notice
         pipe = self.r.pipeline()
-        if state is None:
+        if d.state is StateChange.FORGET:
             pipe.delete(self.keys.notice_state(n.id))
-        elif state is not KEEP:
-            pipe.set(self.keys.notice_state(n.id), state, ex=self.state_ttl)
-        if retry_at is not None:
-            pipe.zadd(self.keys.outbox_retry(), {(retry or n).to_json(): retry_at})
-        if hold:
-            pipe.rpush(self.keys.held(n.channel, n.user_id), n.to_json())
-        pipe.hincrby(self.keys.push_stats(), stat, 1)
+        elif d.state is not StateChange.KEEP:
+            pipe.set(self.keys.notice_state(n.id), d.state.value, ex=self.state_ttl)
+        if d.state is StateChange.HELD:
+            pipe.rpush(self.keys.held(n.student), n.to_json())
+        if d.retry_at is not None:
+            pipe.zadd(self.keys.outbox_retry(), {(d.retry or n).to_json(): d.retry_at})
+        pipe.hincrby(self.keys.push_stats(), d.stat, 1)
         pipe.xack(self.keys.outbox(), GROUP, entry.entry_id)
         pipe.xdel(self.keys.outbox(), entry.entry_id)
         pipe.execute()
@@ -149,21 +179,18 @@ class Outbox:
                                  args=[now_ts, limit]))
 
     # -- held for the student's next message (outside the 48-hour window) -------------------
-    def take_held(self, channel: str, user_id: str) -> list[Notice]:
-        key = self.keys.held(channel, user_id)
+    def take_held(self, student: StudentKey) -> list[Notice]:
+        key = self.keys.held(student)
         pipe = self.r.pipeline()
         pipe.lrange(key, 0, -1)
         pipe.delete(key)
         raw, _ = pipe.execute()
         return [Notice.from_json(x) for x in raw]
 
-    def held_count(self, channel: str, user_id: str) -> int:
-        return self.r.llen(self.keys.held(channel, user_id))
+    def held_count(self, student: StudentKey) -> int:
+        return self.r.llen(self.keys.held(student))
 
     # -- figures --------------------------------------------------------------------------------
-    def stat(self, name: str, by: int = 1) -> None:
-        self.r.hincrby(self.keys.push_stats(), name, by)
-
     def stats(self) -> dict[str, int]:
         return {k: int(v) for k, v in self.r.hgetall(self.keys.push_stats()).items()}
 

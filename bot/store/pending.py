@@ -1,4 +1,4 @@
-"""Matches waiting for a student's next digest, what was already sent, and fair reminders.
+"""Matches waiting for a student's next digest.
 
 Matching writes here and digests read from here, so matching can run as new jobs
 arrive while each student still gets one message at their own hour.
@@ -10,9 +10,8 @@ from typing import Mapping
 
 import redis
 
+from ..records import StudentKey
 from .keys import Keys
-from .subscriptions import split_ref
-
 
 _DROP_PREFIX = """
 local v = redis.call('GET', KEYS[1])
@@ -48,62 +47,30 @@ class PendingJobs:
         self.r, self.keys = client, keys
         self._drop_prefix = client.register_script(_DROP_PREFIX)
 
-    def add(self, matches: Mapping[str, Mapping[str, str]], chunk: int = 5000) -> None:
-        """`matches`: student ref -> {job id: why it matched}. Re-adding is harmless."""
-        refs = [ref for ref, jobs in matches.items() if jobs]
-        for i in range(0, len(refs), chunk):
+    def add(self, matches: Mapping[StudentKey, Mapping[str, str]], chunk: int = 5000) -> None:
+        """`matches`: student -> {job id: why it matched}. Re-adding is harmless."""
+        students = [s for s, jobs in matches.items() if jobs]
+        for i in range(0, len(students), chunk):
             pipe = self.r.pipeline(transaction=False)
-            part = refs[i:i + chunk]
-            for ref in part:
-                text = "".join(f"{j}\t{why}\n" for j, why in matches[ref].items())
-                pipe.append(self.keys.pending_jobs(*split_ref(ref)), text)
-            pipe.sadd(self.keys.pending_students(), *part)
+            part = students[i:i + chunk]
+            for student in part:
+                text = "".join(f"{j}\t{why}\n" for j, why in matches[student].items())
+                pipe.append(self.keys.pending_jobs(student), text)
+            pipe.sadd(self.keys.pending_students(), *(s.encode() for s in part))
             pipe.execute()
 
-    def students(self) -> list[str]:
-        return list(self.r.smembers(self.keys.pending_students()))
+    def students(self) -> list[StudentKey]:
+        return [StudentKey.decode(m) for m in self.r.smembers(self.keys.pending_students())]
 
-    def get(self, ref: str) -> dict[str, str]:
-        return self.read(ref).reasons
-
-    def read(self, ref: str) -> Pending:
-        raw = self.r.get(self.keys.pending_jobs(*split_ref(ref))) or ""
+    def read(self, student: StudentKey) -> Pending:
+        raw = self.r.get(self.keys.pending_jobs(student)) or ""
         reasons: dict[str, str] = {}
         for line in raw.splitlines():
             job_id, _, why = line.partition("\t")
             reasons.setdefault(job_id, why)
         return Pending(reasons, len(raw.encode("utf-8")))
 
-    def unsent(self, ref: str, job_ids: list[str]) -> list[str]:
-        if not job_ids:
-            return []
-        seen = self.r.smismember(self.keys.sent_jobs(*split_ref(ref)), job_ids)
-        return [j for j, s in zip(job_ids, seen) if not s]
-
-    def drop(self, ref: str, pending: Pending) -> None:
+    def drop(self, student: StudentKey, pending: Pending) -> None:
         """Forget what `read` returned; the student leaves the set when nothing remains."""
-        self._drop_prefix(keys=[self.keys.pending_jobs(*split_ref(ref)),
-                                self.keys.pending_students()], args=[pending.length, ref])
-
-
-class ReminderStore:
-    def __init__(self, client: redis.Redis, keys: Keys) -> None:
-        self.r, self.keys = client, keys
-
-    def add(self, ref: str, fair_id: str) -> bool:
-        pipe = self.r.pipeline()
-        pipe.sadd(self.keys.fair_reminders(fair_id), ref)
-        pipe.sadd(self.keys.student_reminders(*split_ref(ref)), fair_id)
-        return bool(pipe.execute()[0])
-
-    def remove(self, ref: str, fair_id: str) -> bool:
-        pipe = self.r.pipeline()
-        pipe.srem(self.keys.fair_reminders(fair_id), ref)
-        pipe.srem(self.keys.student_reminders(*split_ref(ref)), fair_id)
-        return bool(pipe.execute()[0])
-
-    def students(self, fair_id: str) -> list[str]:
-        return sorted(self.r.smembers(self.keys.fair_reminders(fair_id)))
-
-    def fairs_of(self, ref: str) -> set[str]:
-        return set(self.r.smembers(self.keys.student_reminders(*split_ref(ref))))
+        self._drop_prefix(keys=[self.keys.pending_jobs(student), self.keys.pending_students()],
+                          args=[pending.length, student.encode()])

@@ -1,1 +1,0 @@
-"""Platform adapters: each verifies, parses and renders; none knows about intents."""

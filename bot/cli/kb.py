@@ -1,0 +1,144 @@
+"""`kb check | ask | eval | unanswered`: the knowledge-base tools staff use."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..context import build_context, thresholds_from
+from ..kb.evaluate import CasesError, evaluate, load_cases
+from ..kb.loader import load_kb
+from ..kb.model import KnowledgeBase
+from ..nlp.matcher import FaqMatcher
+from .common import config_for
+
+
+def _load_matcher(args: argparse.Namespace) -> tuple[KnowledgeBase, FaqMatcher] | None:
+    config = config_for(args)
+    result = load_kb(config.knowledge_dir)
+    if result.kb is None:
+        for p in result.problems:
+            print(p, file=sys.stderr)
+        return None
+    return result.kb, FaqMatcher(result.kb, thresholds_from(config.settings))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    result = load_kb(config_for(args).knowledge_dir)
+    for p in result.problems:
+        print(p)
+    if result.kb is None:
+        print(f"知识库有 {len(result.errors)} 处错误，请按上面的提示修改后再检查。", file=sys.stderr)
+        return 1
+    warnings = len(result.problems)
+    print(f"知识库检查通过：{len(result.kb.entries)} 条问答，{len(result.kb.synonyms)} 组同义词"
+          + (f"，{warnings} 条提醒" if warnings else "") + "。")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from ..handlers.faq import answer_reply, suggest_reply
+    from ..message import Reply
+
+    loaded = _load_matcher(args)
+    if loaded is None:
+        return 1
+    kb, matcher = loaded
+    question = " ".join(args.question)
+    result = matcher.match(question)
+    if args.json:
+        print(json.dumps({
+            "answer_id": result.answer_id, "score": result.score,
+            "candidates": [{"id": c.id, "score": c.score} for c in result.candidates],
+        }, ensure_ascii=False))
+        return 0
+    print(f"问题：{question}\n理解为：{result.analysis.canonical or '（空）'}")
+    for n, c in enumerate(result.candidates, 1):
+        print(f"  {n}. {c.id}  置信度 {c.score:.3f}  {kb.by_id(c.id).question}")
+    if result.decision == "answer":
+        reply = answer_reply(kb.by_id(result.answer_id))
+    elif result.decision == "suggest":
+        reply = suggest_reply([kb.by_id(c.id) for c in matcher.suggestions(result)])
+    else:
+        reply = Reply("（不从问答库回答：转入兜底回复，并记录为未解答问题）")
+    print("将发送：\n" + reply.as_text())
+    return 0
+
+
+def _floors(args: argparse.Namespace, report: dict) -> list[str]:
+    checks = (("min_accuracy", "accuracy", "准确率"), ("min_faq_accuracy", "faq_accuracy", "问答题答对率"),
+              ("min_declined", "declined", "拒答率"))
+    return [f"{label} {report[key]:.4f} 低于下限 {getattr(args, floor)}"
+            for floor, key, label in checks
+            if getattr(args, floor) is not None and report[key] < getattr(args, floor)]
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    loaded = _load_matcher(args)
+    if loaded is None:
+        return 1
+    kb, matcher = loaded
+    try:
+        cases = load_cases(Path(args.cases))
+    except CasesError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    unknown = sorted({c["expect"] for c in cases if c.get("expect") and not kb.by_id(c["expect"])})
+    if unknown:
+        print(f"{args.cases}: 这些 expect 在知识库里不存在：{', '.join(unknown)}", file=sys.stderr)
+        return 1
+    report = evaluate(matcher, cases)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        for r in report["cases"]:
+            if not r["ok"]:
+                print(f"✗ {r['q']}  期望 {r['expect']}  得到 {r['got']}  ({r['score']:.3f})")
+        print(f"共 {report['total']} 题，正确 {report['correct']}，准确率 {report['accuracy']:.1%}"
+              f"（问答题 {report['faq_accuracy']:.1%}，无关问题拒答 {report['declined']:.1%}）；"
+              f"匹配耗时中位数 {report['latency_us']['median']:.0f} µs，"
+              f"p99 {report['latency_us']['p99']:.0f} µs")
+    failed = _floors(args, report)
+    for f in failed:
+        print(f, file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_unanswered(args: argparse.Namespace) -> int:
+    ctx = build_context(config_for(args))
+    rows = ctx.stores.unanswered.top(args.limit)
+    if args.json:
+        print(json.dumps([r.__dict__ for r in rows], ensure_ascii=False))
+        return 0
+    if not rows:
+        print("还没有记录到答不上来的问题。")
+        return 0
+    print("学生问得最多、机器人答不好的问题（次数｜学生原话｜最接近的问答及置信度）：")
+    for r in rows:
+        print(f"{r.count:>5}｜{r.example}｜{r.best_id or '-'} {r.best_score:.2f}")
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    kb = sub.add_parser("kb", help="知识库工具").add_subparsers(dest="kb_command", required=True)
+    k = kb.add_parser("check", help="检查知识库")
+    k.add_argument("--kb")
+    k.set_defaults(func=cmd_check)
+    k = kb.add_parser("ask", help="看看一个问题会怎么回答")
+    k.add_argument("--kb")
+    k.add_argument("--json", action="store_true")
+    k.add_argument("question", nargs="+")
+    k.set_defaults(func=cmd_ask)
+    k = kb.add_parser("eval", help="批量测试问答准确率")
+    k.add_argument("--kb")
+    k.add_argument("--json", action="store_true")
+    k.add_argument("--min-accuracy", type=float, help="总准确率下限，低于它退出码为 1")
+    k.add_argument("--min-faq-accuracy", type=float, help="问答题（有标准答案的题）首选答对率下限")
+    k.add_argument("--min-declined", type=float, help="无关问题拒答率下限")
+    k.add_argument("cases")
+    k.set_defaults(func=cmd_eval)
+    k = kb.add_parser("unanswered", help="学生问得最多、答不上来的问题")
+    k.add_argument("--limit", type=int, default=30)
+    k.add_argument("--json", action="store_true")
+    k.set_defaults(func=cmd_unanswered)

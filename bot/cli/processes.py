@@ -1,0 +1,146 @@
+"""The long-running commands: serve, chat, feishu-connect, worker, scheduler."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..config import ConfigError
+from ..context import BotContext, build_context
+from ..runtime import Runtime, interrupt_on_sigterm
+from .common import config_for
+
+
+def _loaded_context(args: argparse.Namespace) -> BotContext | None:
+    """A context whose knowledge base loaded; None (problems printed) when it has errors."""
+    ctx = build_context(config_for(args))
+    result = ctx.knowledge.reload()
+    if result.kb is None:
+        for p in result.problems:
+            print(p, file=sys.stderr)
+        return None
+    return ctx
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from waitress import serve
+
+    from ..app import create_app
+
+    config = config_for(args)
+    server = config.settings.server
+    host, port = args.host or server.host, int(args.port or server.port)
+    app = create_app({"server": {"host": host, "port": port}})
+    ctx: BotContext = app.extensions["bot"]
+    channels = ctx.config.enabled_channels()
+    where = ctx.config.redis_url or f"内置 Redis（{ctx.config.data_dir}）"
+    print(f"就业助手已启动：http://{host}:{port}  健康检查 /healthz\n"
+          f"  知识库：{len(ctx.knowledge.current.kb.entries)} 条问答（{ctx.config.knowledge_dir}）\n"
+          f"  存储：{where}\n"
+          f"  渠道：{'、'.join(channels) or '未启用（设置 WECHAT_TOKEN 或 FEISHU_APP_ID 后启用）'}\n"
+          f"  在另一个终端试试：python -m bot chat", flush=True)
+    runtime = Runtime(ctx)
+    runtime.watch_knowledge()
+    runtime.start_scheduler()
+    runtime.start_sender()
+    # systemd, docker and supervisors stop a service with SIGTERM: leave the way Ctrl-C
+    # does, so the embedded Redis is shut down with us instead of lingering on its data.
+    interrupt_on_sigterm()
+    try:  # waitress closes and returns on KeyboardInterrupt
+        serve(app, host=host, port=port, threads=ctx.settings.server.threads, ident="jyzs")
+    finally:
+        runtime.stop()
+    print("就业助手已停止", flush=True)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from ..dispatcher import Dispatcher
+    from ..message import Message
+
+    ctx = _loaded_context(args)
+    if ctx is None:
+        return 1
+    runtime = Runtime(ctx)
+    runtime.watch_knowledge()
+    dispatcher = Dispatcher(ctx)
+    limit = ctx.settings.channels.wechat.max_reply_bytes if args.channel == "wechat" else None
+    print(f"就业助手（{args.channel} 渠道，用户 {args.user}）。直接输入问题，输入“帮助”看看能做什么，"
+          "Ctrl-D 退出。")
+    try:
+        while True:
+            try:
+                text = input("你：")
+            except (EOFError, KeyboardInterrupt):
+                print()
+                return 0
+            if not text.strip():
+                continue
+            msg = Message(channel=args.channel, user_id=args.user, text=text)
+            print("助手：" + dispatcher.answer(msg, limit).text + "\n", flush=True)
+    finally:
+        runtime.stop()
+
+
+def cmd_feishu_connect(args: argparse.Namespace) -> int:
+    """Feishu long-connection mode: no public URL needed, the bot dials out to Feishu."""
+    from ..platforms.feishu.ws import connect
+
+    config = config_for(args)
+    for name in ("FEISHU_APP_ID", "FEISHU_APP_SECRET"):
+        if not config.secret(name):
+            raise ConfigError(f"缺少环境变量 {name}：长连接模式需要飞书应用的 App ID 和 App Secret")
+    ctx = _loaded_context(args)
+    if ctx is None:
+        return 1
+    runtime = Runtime(ctx)
+    runtime.watch_knowledge()
+    print(f"就业助手飞书长连接模式：{len(ctx.knowledge.current.kb.entries)} 条问答，"
+          f"连接 {config.api_bases['FEISHU_API_BASE']} …（Ctrl-C 退出，断线会自动重连）", flush=True)
+    try:
+        connect(ctx)
+    finally:
+        runtime.stop()
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    ctx = build_context(config_for(args))
+    runtime = Runtime(ctx)
+    sender = runtime.start_sender()
+    if sender is None:
+        runtime.stop()
+        print("没有可用的推送渠道：请设置 WECHAT_APPID/WECHAT_APPSECRET（或飞书的 FEISHU_APP_ID/"
+              "FEISHU_APP_SECRET）。", file=sys.stderr)
+        return 2
+    print(f"发送进程已启动：{sender.consumer}，渠道 {'、'.join(sender.transports)}", flush=True)
+    runtime.run_until_signalled()
+    return 0
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    ctx = build_context(config_for(args))
+    runtime = Runtime(ctx)
+    sched = runtime.start_scheduler()
+    print(f"调度进程已启动：{sched.lock.owner}（同一时间只有一个调度进程工作，其余待命）", flush=True)
+    runtime.run_until_signalled()
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser("serve", help="启动 webhook 服务")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s.set_defaults(func=cmd_serve)
+
+    c = sub.add_parser("chat", help="在终端里和机器人对话")
+    c.add_argument("--channel", choices=["wechat", "feishu"], default="wechat")
+    c.add_argument("--user", default="terminal-user")
+    c.add_argument("--kb")
+    c.set_defaults(func=cmd_chat)
+
+    f = sub.add_parser("feishu-connect", help="飞书长连接模式（无需公网地址）")
+    f.add_argument("--kb")
+    f.set_defaults(func=cmd_feishu_connect)
+
+    sub.add_parser("worker", help="发送进程").set_defaults(func=cmd_worker)
+    sub.add_parser("scheduler", help="调度进程").set_defaults(func=cmd_scheduler)

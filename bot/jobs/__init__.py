@@ -1,0 +1,1 @@
+"""Jobs and fairs coming in: reading files, the rules a row must follow, storing, the feed."""

@@ -1,0 +1,97 @@
+"""The knowledge base being served, and picking up staff edits without a restart.
+
+A reload builds the new matcher completely before swapping it in; an edit with errors
+is logged with its `file:line` and the last good knowledge base keeps answering.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from .kb.loader import LoadResult, Problem, load_kb, watched_files
+from .kb.model import KnowledgeBase
+from .nlp.matcher import FaqMatcher, Thresholds
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    kb: KnowledgeBase
+    matcher: FaqMatcher
+
+
+class KnowledgeProvider:
+    def __init__(self, kb_dir: Path, thresholds: Thresholds,
+                 today: Callable[[], date] = date.today) -> None:
+        self.kb_dir = kb_dir
+        self.thresholds = thresholds
+        self._today = today
+        self._current: Loaded | None = None
+        self._fingerprint: tuple = ()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self.last_problems: list[Problem] = []
+
+    @property
+    def current(self) -> Loaded:
+        if self._current is None:
+            self.reload()
+        if self._current is None:
+            raise RuntimeError("knowledge base has errors: " +
+                               "; ".join(map(str, self.last_problems[:3])))
+        return self._current
+
+    def _stat(self) -> tuple:
+        out = []
+        for path in watched_files(self.kb_dir):
+            try:
+                st = path.stat()
+                out.append((str(path), st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                continue
+        return tuple(out)
+
+    def reload(self) -> LoadResult:
+        """Load now; swap in only a knowledge base without errors."""
+        with self._lock:
+            fingerprint = self._stat()
+            result = load_kb(self.kb_dir, today=self._today())
+            self._fingerprint = fingerprint
+            self.last_problems = result.problems
+            for p in result.problems:
+                (log.warning if p.warning else log.error)("%s", p)
+            if result.kb is None:
+                if self._current is not None:
+                    log.error("知识库修改有错误，继续使用上一个正确版本（%d 条问答）",
+                              len(self._current.kb.entries))
+                return result
+            self._current = Loaded(result.kb, FaqMatcher(result.kb, self.thresholds))
+            log.info("知识库已加载：%d 条问答", len(result.kb.entries))
+            return result
+
+    def check(self) -> bool:
+        """Reload if any file changed since the last load; True if a reload was tried."""
+        if self._stat() == self._fingerprint:
+            return False
+        self.reload()
+        return True
+
+    def watch(self, interval: float) -> threading.Thread:
+        """Check for edits every `interval` seconds in a daemon thread."""
+        def loop() -> None:
+            while not self._stop.wait(interval):
+                try:
+                    self.check()
+                except Exception:  # a watcher that dies would silently stop reloads
+                    log.exception("knowledge base reload failed")
+        thread = threading.Thread(target=loop, name="kb-watch", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self._stop.set()

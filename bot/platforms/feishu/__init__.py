@@ -1,0 +1,1 @@
+"""Feishu bot: webhook and long connection, event parsing, cards, the open API and the transport."""

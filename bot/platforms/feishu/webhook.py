@@ -1,0 +1,204 @@
+"""Feishu bot: verify, decrypt, de-duplicate and parse events; answer off the request path.
+
+Feishu wants an answer to its POST within a few seconds and retries otherwise, so the
+webhook acknowledges at once with `{}` and the answer goes out through the reply API
+from a worker thread. The long connection (`feishu_ws`) hands its events to the same
+`handle_event`, so both modes parse, de-duplicate and answer identically.
+
+Only this package knows Flask and lark-oapi; the core sees a `Message` and gives back
+an answer already fitted to Feishu's size. Every malformed request gets a 4xx at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import threading
+from concurrent.futures import Executor, Future, wait
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, request
+from lark_oapi.core.utils import AESCipher
+
+from ...context import BotContext
+from ...dispatcher import Answer, Dispatcher
+from .api import FeishuApi, FeishuApiError
+from .cards import render
+from .events import (CARD_EVENT, CHANNEL, MESSAGE_EVENT, BadEvent, Inbound, Mention,
+                            addressed_to_bot, header, parse_card_action, parse_message,
+                            sender_is_app)
+
+log = logging.getLogger(__name__)
+
+CARD_TOAST = {"toast": {"type": "info", "content": "好的，马上为您解答"}}
+SIGNATURE_HEADERS = ("X-Lark-Request-Timestamp", "X-Lark-Request-Nonce", "X-Lark-Signature")
+
+
+class FeishuChannel:
+    def __init__(self, ctx: BotContext, dispatcher: Dispatcher, executor: Executor,
+                 api: FeishuApi | None = None) -> None:
+        cfg, settings = ctx.config, ctx.settings.channels.feishu
+        self.ctx, self.dispatcher, self.executor = ctx, dispatcher, executor
+        self.api = api or FeishuApi(cfg, ctx.stores.tokens, ctx.clock)
+        self.verification_token = cfg.secret("FEISHU_VERIFICATION_TOKEN") or ""
+        self.encrypt_key = cfg.secret("FEISHU_ENCRYPT_KEY") or ""
+        self.cipher = AESCipher(self.encrypt_key) if self.encrypt_key else None
+        self.bot_open_id = settings.bot_open_id
+        self.max_reply_bytes = settings.max_reply_bytes
+        self._pending: set[Future] = set()
+        self._lock = threading.Lock()
+        self._id_lock = threading.Lock()
+        if not (self.verification_token or self.encrypt_key):
+            log.warning("neither FEISHU_VERIFICATION_TOKEN nor FEISHU_ENCRYPT_KEY is set: "
+                        "anyone who knows the /feishu URL can post events")
+
+    # -- HTTP --------------------------------------------------------------------------------
+    def blueprint(self) -> Blueprint:
+        bp = Blueprint("feishu", __name__)
+        bp.add_url_rule("/feishu", "receive", self.receive, methods=["POST"])
+        return bp
+
+    def receive(self) -> Response:
+        raw = request.get_data(cache=False)
+        if not raw.strip():
+            abort(400, "empty body")
+        signed = self._check_signature(raw)
+        outer = _json_object(raw)
+        payload = self._decrypt(outer["encrypt"]) if "encrypt" in outer else outer
+        if payload.get("type") == "url_verification":
+            self._check_token(payload.get("token"))
+            challenge = payload.get("challenge")
+            if not isinstance(challenge, str):
+                abort(400, "url_verification without challenge")
+            return jsonify(challenge=challenge)
+        if self.encrypt_key and not signed:
+            abort(401, "missing X-Lark-Signature")
+        try:
+            self._check_token(header(payload).get("token"))
+            return jsonify(self.handle_event(payload))
+        except BadEvent as exc:
+            abort(400, f"not a Feishu event: {exc}")
+
+    def _check_signature(self, raw: bytes) -> bool:
+        """True when signed correctly; False when unsigned (only url_verification may be)."""
+        if not self.encrypt_key:
+            return False
+        timestamp, nonce, signature = (request.headers.get(h) for h in SIGNATURE_HEADERS)
+        if not (timestamp or nonce or signature):
+            return False
+        if not (timestamp and nonce and signature):
+            abort(401, "incomplete signature headers")
+        expected = hashlib.sha256((timestamp + nonce + self.encrypt_key).encode() + raw).hexdigest()
+        if not hmac.compare_digest(expected, signature.lower()):
+            abort(403, "invalid signature")
+        return True
+
+    def _check_token(self, token: Any) -> None:
+        if not self.verification_token:
+            return
+        if not isinstance(token, str) or not hmac.compare_digest(
+                token.encode(), self.verification_token.encode()):
+            abort(403, "invalid verification token")
+
+    def _decrypt(self, encrypted: Any) -> dict[str, Any]:
+        if self.cipher is None:
+            abort(400, "encrypted event but FEISHU_ENCRYPT_KEY is not set")
+        if not isinstance(encrypted, str) or not encrypted:
+            abort(400, "encrypt is not a string")
+        try:
+            plain = self.cipher.decrypt_str(encrypted)
+        except (ValueError, UnicodeDecodeError):   # bad base64, length, padding or key
+            abort(400, "cannot decrypt")
+        return _json_object(plain.encode("utf-8"))
+
+    # -- events (webhook and long connection) ----------------------------------------------
+    def handle_event(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Accept one verified schema-2.0 event; returns the body Feishu gets back."""
+        event_type = header(payload)["event_type"]
+        if event_type == MESSAGE_EVENT:
+            if not sender_is_app(payload):
+                inbound, chat_type, found = parse_message(payload)
+                if self._claim(inbound):
+                    self._submit(inbound, chat_type == "group", found)
+            return {}
+        if event_type == CARD_EVENT:
+            inbound = parse_card_action(payload)
+            if inbound is not None and self._claim(inbound):
+                self._submit(inbound, False, [])
+            return CARD_TOAST
+        return {}
+
+    def _claim(self, inbound: Inbound) -> bool:
+        """First delivery of both its event_id and message_id; retries act never."""
+        return self.ctx.stores.deliveries.claim_all(CHANNEL, inbound.delivery_ids)
+
+    def _submit(self, inbound: Inbound, in_group: bool, found: list[Mention]) -> None:
+        future = self.executor.submit(self._answer, inbound, in_group, found)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: Future) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until every accepted event is answered (tests, graceful shutdown)."""
+        with self._lock:
+            pending = set(self._pending)
+        return not wait(pending, timeout).not_done
+
+    # -- answering (worker thread) -------------------------------------------------------------
+    def _answer(self, inbound: Inbound, in_group: bool, found: list[Mention]) -> None:
+        msg = inbound.message
+        try:
+            if in_group and not addressed_to_bot(found, self._bot_open_id()):
+                return
+            answer = self.dispatcher.answer(msg, self.max_reply_bytes)
+            if answer.silent:
+                return
+            self._deliver(inbound.reply_to, answer)
+        except Exception:
+            log.exception("could not answer Feishu message %s from %s",
+                          inbound.reply_to, msg.user_id)
+
+    def _bot_open_id(self) -> str:
+        """Configured, or asked from Feishu once per process (workers share the answer)."""
+        with self._id_lock:
+            if not self.bot_open_id:
+                try:
+                    self.bot_open_id = self.api.bot_open_id()
+                except FeishuApiError as exc:
+                    log.warning("bot open_id unknown (%s); any @-mention counts", exc)
+            return self.bot_open_id
+
+    def _deliver(self, message_id: str, answer: Answer) -> None:
+        """Send as a card or text; a card Feishu refuses is sent again as text."""
+        page = answer.page
+        if page.cut:
+            msg_type, content = "text", {"text": page.text}
+        else:
+            msg_type, content = render(answer.reply)
+        try:
+            self.api.reply(message_id, msg_type, content)
+        except FeishuApiError as exc:
+            if msg_type == "text" or exc.retryable:
+                log.error("Feishu reply to %s failed: code=%s msg=%s", message_id, exc.code, exc.msg)
+                return
+            log.warning("card refused (code=%s msg=%s); sending text", exc.code, exc.msg)
+            try:
+                self.api.reply(message_id, "text", {"text": page.text})
+            except FeishuApiError as again:
+                log.error("Feishu reply to %s failed: code=%s msg=%s", message_id,
+                          again.code, again.msg)
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):   # deep nesting: RecursionError
+        abort(400, "body is not JSON")
+    if not isinstance(data, dict):
+        abort(400, "body is not a JSON object")
+    return data

@@ -1,0 +1,1 @@
+"""WeChat official account: the webhook channel, the open API client and the push transport."""

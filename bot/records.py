@@ -1,0 +1,140 @@
+"""The plain records every layer shares: a student's identity, jobs, fairs and notices.
+
+They know nothing of Redis, Flask or a platform, so the store, the push side, the
+handlers and the platforms can all speak of them without importing each other.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from .clock import SHANGHAI
+
+
+@dataclass(frozen=True, order=True)
+class StudentKey:
+    """One student on one channel: the only way a student is named anywhere in the code.
+
+    `encode` / `decode` are the single place that turns it into text (a Redis member, a
+    notice id); nothing else joins or splits "channel:user".
+    """
+
+    channel: str
+    user_id: str
+
+    def encode(self) -> str:
+        return f"{self.channel}:{self.user_id}"
+
+    @classmethod
+    def decode(cls, text: str) -> "StudentKey":
+        channel, _, user_id = text.partition(":")
+        return cls(channel, user_id)
+
+
+@dataclass
+class Job:
+    id: str
+    title: str
+    company: str
+    city: str
+    url: str
+    industry: str = ""
+    majors: list[str] = field(default_factory=list)
+    degree: str = ""
+    type: str = ""
+    tags: list[str] = field(default_factory=list)
+    salary: str = ""
+    deadline: str = ""                # ISO date
+    published_at: str = ""            # ISO datetime with offset
+    description: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, raw: str) -> "Job":
+        return cls(**json.loads(raw))
+
+    def line(self) -> str:
+        bits = [self.title, self.company, self.city] + ([self.salary] if self.salary else [])
+        return "｜".join(bits)
+
+
+@dataclass
+class Fair:
+    id: str
+    title: str
+    starts_at: str                    # ISO datetime with offset
+    location: str
+    url: str
+    kind: str = ""
+    ends_at: str = ""
+    companies: list[str] = field(default_factory=list)
+    industries: list[str] = field(default_factory=list)
+    description: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def start(self) -> datetime:
+        return datetime.fromisoformat(self.starts_at)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, raw: str) -> "Fair":
+        return cls(**json.loads(raw))
+
+    def line(self) -> str:
+        when = self.start.astimezone(SHANGHAI).strftime("%m月%d日 %H:%M")
+        kind = f"【{self.kind}】" if self.kind else ""
+        return f"{kind}{self.title}｜{when}｜{self.location}"
+
+
+@dataclass
+class Notice:
+    """One message to one student (a job digest, a fair reminder, or a late answer).
+
+    It carries its own text parts so any transport can render it (plain text, a WeChat
+    template, a Feishu card) and a stable id, the key that stops it being sent twice.
+    """
+
+    id: str
+    channel: str
+    user_id: str
+    kind: str                     # "digest", "reminder" or "answer" (missed WeChat's 5 s)
+    title: str
+    summary: str                  # the body: job lines or fair details
+    time: str = ""                # when (fair start, or digest date), for templates
+    reason: str = ""              # why it was sent: "匹配：Java + 北京"
+    url: str = ""
+    footer: str = ""
+    job_ids: list[str] = field(default_factory=list)
+    attempt: int = 0
+
+    @property
+    def student(self) -> StudentKey:
+        return StudentKey(self.channel, self.user_id)
+
+    def text(self) -> str:
+        parts = [self.title, self.summary]
+        if self.reason and self.kind != "digest":
+            parts.append(self.reason)
+        if self.footer:
+            parts.append(self.footer)
+        return "\n".join(p for p in parts if p)
+
+    @classmethod
+    def late_answer(cls, student: StudentKey, delivery_id: str, text: str) -> "Notice":
+        """An answer that took longer than the platform waits: sent as a message instead."""
+        return cls(id=f"answer:{student.channel}:{delivery_id}", channel=student.channel,
+                   user_id=student.user_id, kind="answer", title="", summary=text)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, raw: str) -> "Notice":
+        return cls(**json.loads(raw))

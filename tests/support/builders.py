@@ -1,0 +1,110 @@
+"""Shared test data and small builders: paths, secrets, configs, jobs, fairs, notices, time."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import redis
+
+from bot.clock import SHANGHAI
+from bot.config import Config, load_config
+from bot.context import thresholds_from
+from bot.knowledge import KnowledgeProvider
+from bot.records import Notice, StudentKey
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+SMALL_KB = DATA / "kb_small"
+SAMPLE_KB = ROOT / "knowledge"
+SERVER_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+WECHAT_SECRETS = {
+    "WECHAT_TOKEN": "test-token",
+    "WECHAT_APPID": "wx1234567890abcdef",
+    "WECHAT_APPSECRET": "test-app-secret",
+    "WECHAT_ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+}
+APP_ID, APP_SECRET = "cli_test", "test-app-secret"
+VTOKEN, EKEY = "test-verification-token", "test-encrypt-key"
+FEISHU_PLAIN_SECRETS = {"FEISHU_APP_ID": APP_ID, "FEISHU_APP_SECRET": APP_SECRET,
+                        "FEISHU_VERIFICATION_TOKEN": VTOKEN}
+FEISHU_ENCRYPTED_SECRETS = {**FEISHU_PLAIN_SECRETS, "FEISHU_ENCRYPT_KEY": EKEY}
+
+LOST_ANSWER = "先写一份情况说明"        # the small KB's answer to 三方丢了
+STUDENT = StudentKey("wechat", "oStudent1")
+
+
+def server_client() -> redis.Redis | None:
+    """The machine's own Redis server; None when it is not running (CI requires it)."""
+    client = redis.Redis.from_url(SERVER_URL, decode_responses=True)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        return None
+    return client
+
+
+def make_config(namespace: str, kb_dir: Path = SMALL_KB, secrets: dict | None = None,
+                **extra) -> Config:
+    overrides = {
+        "redis": {"namespace": namespace},
+        "knowledge": {"dir": str(kb_dir), "reload_interval": 0},
+        "secrets": WECHAT_SECRETS if secrets is None else secrets,
+        **extra,
+    }
+    return load_config(overrides, env={})
+
+
+_providers: dict[str, KnowledgeProvider] = {}
+
+
+def shared_provider(kb_dir: Path) -> KnowledgeProvider:
+    """Building a matcher costs about a second; tests that only read share one."""
+    key = str(kb_dir)
+    if key not in _providers:
+        config = load_config({"knowledge": {"dir": key}}, env={})
+        provider = KnowledgeProvider(kb_dir, thresholds_from(config.settings))
+        assert provider.reload().kb is not None
+        _providers[key] = provider
+    return _providers[key]
+
+
+def add_jobs(ctx, *jobs: dict, now: datetime | None = None):
+    rows = []
+    for n, job in enumerate(jobs):
+        row = {"id": f"job-{n}", "company": "示例公司", "url": f"https://jobs.example.cn/{n}", **job}
+        rows.append(row)
+    report = ctx.catalog.import_objects("jobs", rows, "test", now or ctx.clock.now())
+    assert not report.rejected, report.rejected
+    return report
+
+
+def add_fair(ctx, fair_id: str, starts_at: datetime, title: str = "秋季双选会", **extra):
+    report = ctx.catalog.import_objects("fairs", [{
+        "id": fair_id, "title": title, "starts_at": starts_at.isoformat(), "location": "体育馆",
+        "url": f"https://fairs.example.cn/{fair_id}", "kind": "双选会", **extra}], "test",
+        ctx.clock.now())
+    assert not report.rejected, report.rejected
+
+
+def notice(user: str, nid: str | None = None, channel: str = "wechat") -> Notice:
+    return Notice(id=nid or f"test:{user}", channel=channel, user_id=user, kind="digest",
+                  title="为您找到 1 个新岗位", summary="1. Java开发｜示例公司｜北京",
+                  reason="匹配：Java + 北京", url="https://jobs.example.cn/1", job_ids=["job-1"])
+
+
+def shanghai(y, m, d, hh, mm=0) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=SHANGHAI)
+
+
+def at(clock, when: datetime) -> None:
+    """Move a FakeClock to `when` (forward only)."""
+    delta = (when - clock.now()).total_seconds()
+    assert delta >= 0, "tests only move time forward"
+    clock.advance(delta)
+
+
+__all__ = ["add_jobs", "add_fair", "notice", "shanghai", "at", "timedelta"]
