@@ -39,11 +39,13 @@ def late_answers_to(ctx: BotContext) -> LateReply | None:
 
 
 def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | None = None,
-               ctx: BotContext | None = None) -> Flask:
+               ctx: BotContext | None = None, background: bool = False) -> Flask:
+    """`background`: serve on words alone at once and add the meaning model and the
+    knowledge base's thresholds when ready (a server); else before returning (tests)."""
     if ctx is None:
         config = load_config(overrides)
         config.check_secrets()
-        ctx = build_context(config, clock=clock)
+        ctx = build_context(config, clock=clock, background=background)
     try:
         ctx.knowledge.current
     except RuntimeError:
@@ -72,8 +74,14 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     def healthz():
         if not ctx.stores.ping():
             return jsonify(status="error", redis="unreachable"), 503
-        return jsonify(status="ok", faq_entries=len(ctx.knowledge.current.kb.entries),
-                       channels=ctx.config.enabled_channels())
+        knowledge = ctx.knowledge
+        t = knowledge.current.matcher.thresholds
+        understanding = {"meaning_model": knowledge.builder.meaning_status,
+                         "words_only": not knowledge.builder.uses_meaning,
+                         "ready": knowledge.complete,
+                         "thresholds": {"answer": t.answer, "suggest": t.suggest, "source": t.source}}
+        return jsonify(status="ok", faq_entries=len(knowledge.current.kb.entries),
+                       channels=ctx.config.enabled_channels(), understanding=understanding)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -1,13 +1,15 @@
 """Everything a handler may use, built once per process from the configuration."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .clock import Clock
 from .config import Config
+from .intents import IntentBook
 from .jobs.ingest import Catalog
 from .knowledge import KnowledgeProvider
-from .nlp.matcher import Thresholds
+from .nlp.builder import MatcherBuilder
+from .nlp.model import Thresholds
 from .push.vocab import JobVocab, load_vocab
 from .settings import Settings
 from .store import Stores
@@ -20,6 +22,7 @@ class BotContext:
     clock: Clock
     stores: Stores
     knowledge: KnowledgeProvider
+    intents: IntentBook
 
     @property
     def settings(self) -> Settings:
@@ -35,22 +38,29 @@ class BotContext:
         return Catalog(self.stores.jobs, self.stores.fairs, lambda job: self.vocab.job_terms(job))
 
 
-def thresholds_from(settings: Settings) -> Thresholds:
-    nlp = settings.nlp
-    return Thresholds(answer=nlp.answer_threshold, suggest=nlp.suggest_threshold,
-                      margin=nlp.margin, max_suggestions=nlp.max_suggestions)
+def matcher_builder(config: Config) -> MatcherBuilder:
+    """How matchers are built here: fixed or derived thresholds, meaning model, caches."""
+    nlp = config.settings.nlp
+    base = Thresholds(max_suggestions=nlp.max_suggestions)
+    fixed = None
+    if not isinstance(nlp.thresholds, str):
+        fixed = replace(base, answer=nlp.thresholds.answer, suggest=nlp.thresholds.suggest,
+                        margin=nlp.thresholds.margin, source="config")
+    return MatcherBuilder(fixed=fixed, base=base, embeddings=nlp.embeddings,
+                          data_dir=config.data_dir)
 
 
-def knowledge_for(config: Config, clock: Clock) -> KnowledgeProvider:
-    return KnowledgeProvider(config.knowledge_dir, thresholds_from(config.settings),
-                             today=lambda: clock.now().date())
+def knowledge_for(config: Config, clock: Clock, background: bool = False) -> KnowledgeProvider:
+    return KnowledgeProvider(config.knowledge_dir, matcher_builder(config),
+                             today=lambda: clock.now().date(), background=background)
 
 
 def build_context(config: Config, clock: Clock | None = None, client=None,
-                  knowledge: KnowledgeProvider | None = None) -> BotContext:
+                  knowledge: KnowledgeProvider | None = None, background: bool = False) -> BotContext:
     """The context of one process; `client` and `knowledge` let tests share theirs."""
     clock = clock or Clock()
     client = client or connect(config.redis_url, config.data_dir)
+    knowledge = knowledge or knowledge_for(config, clock, background)
     return BotContext(config=config, clock=clock,
                       stores=Stores.open(client, config.settings, clock),
-                      knowledge=knowledge or knowledge_for(config, clock))
+                      knowledge=knowledge, intents=IntentBook(knowledge.builder))

@@ -1,7 +1,10 @@
 """The knowledge base being served, and picking up staff edits without a restart.
 
 A reload builds the new matcher completely before swapping it in; an edit with errors
-is logged with its `file:line` and the last good knowledge base keeps answering.
+is logged with its `file:line` and the last good knowledge base keeps answering. A new
+knowledge base answers at once on words alone; the meaning model and the thresholds from
+its self-test are added off the request path (`background`), or before `reload`
+returns (the command-line tools and tests).
 """
 from __future__ import annotations
 
@@ -14,7 +17,9 @@ from typing import Callable
 
 from .kb.loader import LoadResult, Problem, load_kb, watched_files
 from .kb.model import KnowledgeBase
-from .nlp.matcher import FaqMatcher, Thresholds
+from .nlp.builder import MatcherBuilder
+from .nlp.matcher import FaqMatcher
+from .nlp.thresholds import SelfTest
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +31,14 @@ class Loaded:
 
 
 class KnowledgeProvider:
-    def __init__(self, kb_dir: Path, thresholds: Thresholds,
-                 today: Callable[[], date] = date.today) -> None:
+    def __init__(self, kb_dir: Path, builder: MatcherBuilder | None = None,
+                 today: Callable[[], date] = date.today, background: bool = False) -> None:
         self.kb_dir = kb_dir
-        self.thresholds = thresholds
+        self.builder = builder or MatcherBuilder()
+        self.background = background
+        self.self_test: SelfTest | None = None
+        self.complete = False          # the meaning model and derived thresholds are in
+        self._version = 0
         self._today = today
         self._current: Loaded | None = None
         self._fingerprint: tuple = ()
@@ -70,9 +79,34 @@ class KnowledgeProvider:
                     log.error("知识库修改有错误，继续使用上一个正确版本（%d 条问答）",
                               len(self._current.kb.entries))
                 return result
-            self._current = Loaded(result.kb, FaqMatcher(result.kb, self.thresholds))
+            quick = self.builder.quick(result.kb)
+            self._current = Loaded(result.kb, quick)
+            self._version += 1
+            self.complete = False
+            version = self._version
             log.info("知识库已加载：%d 条问答", len(result.kb.entries))
-            return result
+            expired = result.kb.expired(self._today())
+            if expired:
+                log.warning("这些问答已过有效期（valid_until），回答时会提醒学生核实：%s", "、".join(expired))
+        if self.background:
+            threading.Thread(target=self._complete, args=(result.kb, quick, version),
+                             name="kb-complete", daemon=True).start()
+        else:
+            self._complete(result.kb, quick, version)
+        return result
+
+    def _complete(self, kb: KnowledgeBase, quick: FaqMatcher, version: int) -> None:
+        """Add meaning and the knowledge base's own thresholds, unless a newer KB came."""
+        try:
+            matcher, report = self.builder.full(kb, quick)
+        except Exception:
+            log.exception("could not add the meaning model; answering on words alone")
+            return
+        with self._lock:
+            if version == self._version:
+                self._current = Loaded(kb, matcher)
+                self.self_test = report
+                self.complete = True
 
     def check(self) -> bool:
         """Reload if any file changed since the last load; True if a reload was tried."""

@@ -41,11 +41,17 @@ class KnowledgeSettings:
 
 
 @dataclass(frozen=True)
-class NlpSettings:
-    answer_threshold: float
-    suggest_threshold: float
+class FixedThresholds:
+    answer: float
+    suggest: float
     margin: float
+
+
+@dataclass(frozen=True)
+class NlpSettings:
+    thresholds: Literal["auto"] | FixedThresholds
     max_suggestions: int
+    embeddings: bool | Literal["auto"]
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,22 @@ from bot.config import ConfigError, load_config
 
 
 def test_env_overrides_file_and_overrides_win():
-    c = load_config(env={"BOT_NLP__ANSWER_THRESHOLD": "0.7", "BOT_CONTACT__PHONE": "010-1",
+    c = load_config(env={"BOT_NLP__MAX_SUGGESTIONS": "4", "BOT_CONTACT__PHONE": "010-1",
                          "PORT": "9001"})
     s = c.settings
-    assert s.nlp.answer_threshold == 0.7 and s.contact.phone == "010-1"
+    assert s.nlp.max_suggestions == 4 and s.contact.phone == "010-1"
     assert s.server.port == 9001
-    c2 = load_config({"nlp": {"answer_threshold": 0.9}}, env={"BOT_NLP__ANSWER_THRESHOLD": "0.7"})
-    assert c2.settings.nlp.answer_threshold == 0.9
-    assert c2.settings.nlp.suggest_threshold is not None
+    assert s.nlp.thresholds == "auto"
+    c2 = load_config({"nlp": {"max_suggestions": 2}}, env={"BOT_NLP__MAX_SUGGESTIONS": "4"})
+    assert c2.settings.nlp.max_suggestions == 2
+
+
+def test_fixed_thresholds_from_the_environment_are_typed():
+    c = load_config(env={"BOT_NLP__THRESHOLDS": "{answer: 0.8, suggest: 0.4, margin: 1.5}"})
+    t = c.settings.nlp.thresholds
+    assert (t.answer, t.suggest, t.margin) == (0.8, 0.4, 1.5)
+    with pytest.raises(ConfigError, match="nlp.thresholds"):
+        load_config(env={"BOT_NLP__THRESHOLDS": "sometimes"})
 
 
 def test_secrets_come_only_from_env_and_auto_channels():
@@ -58,8 +66,8 @@ def test_an_unknown_key_or_a_wrong_type_stops_start_up_naming_it(env, named):
 
 
 def test_a_misspelt_key_gets_a_suggestion():
-    with pytest.raises(ConfigError, match="您是不是想写 nlp.margin"):
-        load_config(env={"BOT_NLP__MARGNI": "0.5"})
+    with pytest.raises(ConfigError, match="您是不是想写 nlp.max_suggestions"):
+        load_config(env={"BOT_NLP__MAX_SUGESTIONS": "5"})
 
 
 def test_env_switches_are_typed(tmp_path):

@@ -15,7 +15,8 @@ from bot.app import create_app
 from bot.clock import FakeClock
 from bot.dispatcher import Dispatcher
 from bot.knowledge import KnowledgeProvider
-from bot.nlp.matcher import Thresholds
+from bot.nlp.builder import MatcherBuilder
+from bot.nlp.model import Thresholds
 from bot.platforms.feishu.api import FeishuApi, FeishuApiError
 
 from .support.builders import (APP_ID, APP_SECRET, FEISHU_ENCRYPTED_SECRETS as ENCRYPTED_SECRETS,
@@ -171,7 +172,7 @@ def test_messages_from_bots_are_never_answered(app, ev, feishu):
 @pytest.fixture(scope="module")
 def doubtful_provider():
     """Thresholds set so that every on-topic question falls in the band of doubt."""
-    provider = KnowledgeProvider(SMALL_KB, Thresholds(answer=0.999, suggest=0.01))
+    provider = KnowledgeProvider(SMALL_KB, MatcherBuilder(fixed=Thresholds(answer=0.999, suggest=0.01)))
     provider.reload()
     return provider
 

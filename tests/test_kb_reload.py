@@ -5,7 +5,8 @@ import os
 
 from bot.app import create_app
 from bot.knowledge import KnowledgeProvider
-from bot.nlp.matcher import Thresholds
+from bot.nlp.builder import MatcherBuilder
+from bot.nlp.model import Thresholds
 
 from .support.clients import wechat_client as client_for
 
@@ -24,7 +25,7 @@ def _touch(path):
 
 
 def test_edit_is_picked_up_and_broken_edit_keeps_last_good(kb_copy, caplog):
-    provider = KnowledgeProvider(kb_copy, Thresholds())
+    provider = KnowledgeProvider(kb_copy, MatcherBuilder(fixed=Thresholds()))
     provider.reload()
     assert provider.check() is False
     before = provider.current
@@ -47,7 +48,7 @@ def test_edit_is_picked_up_and_broken_edit_keeps_last_good(kb_copy, caplog):
 
 
 def test_running_app_answers_from_the_edited_kb(kb_copy, make_ctx):
-    provider = KnowledgeProvider(kb_copy, Thresholds())
+    provider = KnowledgeProvider(kb_copy, MatcherBuilder(fixed=Thresholds()))
     app = create_app(ctx=make_ctx(kb_dir=kb_copy, provider=provider))
     wx = client_for(app)
     faq = kb_copy / "faq" / "shouxu.yaml"
@@ -63,8 +64,8 @@ def test_two_knowledge_bases_in_one_process_do_not_share_words(kb_copy, tmp_path
     (other / "faq" / "a.yaml").write_text(
         "- id: only-here\n  category: 其他\n  question: 鲲鹏计划是什么？\n"
         "  keywords: [鲲鹏计划]\n  answer: 这是另一个知识库。\n", encoding="utf-8")
-    a = KnowledgeProvider(kb_copy, Thresholds())
-    b = KnowledgeProvider(other, Thresholds())
+    a = KnowledgeProvider(kb_copy, MatcherBuilder(fixed=Thresholds()))
+    b = KnowledgeProvider(other, MatcherBuilder(fixed=Thresholds()))
     a.reload(), b.reload()
     assert "鲲鹏计划" in b.current.matcher.analyzer.analyze("鲲鹏计划的介绍").tokens
     assert "鲲鹏计划" not in a.current.matcher.analyzer.analyze("鲲鹏计划的介绍").tokens

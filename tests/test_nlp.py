@@ -63,15 +63,15 @@ def test_empty_and_punctuation_only_questions(matcher):
 
 def test_close_top_two_are_offered_as_a_choice_even_when_both_are_near_certain():
     """Confidences near 1 hardly differ (0.990 vs 0.985); their log-odds still do."""
-    from bot.nlp.matcher import Candidate, FaqMatcher, Thresholds
+    from bot.nlp.model import Candidate, Thresholds, decide
 
-    m = FaqMatcher(shared_provider(SMALL_KB).current.kb,
-                   Thresholds(answer=0.7, suggest=0.4, margin=0.8))
+    t = Thresholds(answer=0.7, suggest=0.4, margin=0.8)
+    a = shared_provider(SMALL_KB).current.matcher.analyzer.analyze("三方协议丢了以后怎么补办")
     top = Candidate("a", 0.990, logit=4.60)
-    assert m._decide([top, Candidate("b", 0.985, logit=4.19)]) == "suggest"  # gap 0.41
-    assert m._decide([top, Candidate("b", 0.950, logit=2.94)]) == "answer"   # gap 1.66
-    assert m._decide([Candidate("a", 0.5, logit=0.0)]) == "suggest"
-    assert m._decide([Candidate("a", 0.3, logit=-0.85)]) == "decline"
+    assert decide([top, Candidate("b", 0.985, logit=4.19)], t, a) == "suggest"  # gap 0.41
+    assert decide([top, Candidate("b", 0.950, logit=2.94)], t, a) == "answer"   # gap 1.66
+    assert decide([Candidate("a", 0.5, logit=0.0)], t, a) == "suggest"
+    assert decide([Candidate("a", 0.3, logit=-0.85)], t, a) == "decline"
 
 
 def test_sample_kb_answers_a_clear_question_and_offers_a_choice_for_an_ambiguous_one():

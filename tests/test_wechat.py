@@ -15,7 +15,8 @@ from bot.message import Reply
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.knowledge import KnowledgeProvider
-from bot.nlp.matcher import Thresholds
+from bot.nlp.builder import MatcherBuilder
+from bot.nlp.model import Thresholds
 
 from .support.builders import LOST_ANSWER, SMALL_KB
 from .support.clients import WeChatClient, event_xml, media_xml, sign, text_xml
@@ -59,7 +60,7 @@ def test_text_question_gets_the_faq_answer_in_every_mode(wx):
 @pytest.fixture(scope="module")
 def doubtful_provider():
     """Thresholds set so that every on-topic question falls in the band of doubt."""
-    provider = KnowledgeProvider(SMALL_KB, Thresholds(answer=0.999, suggest=0.01))
+    provider = KnowledgeProvider(SMALL_KB, MatcherBuilder(fixed=Thresholds(answer=0.999, suggest=0.01)))
     provider.reload()
     return provider
 

@@ -11,8 +11,9 @@ from .common import config_for
 
 
 def _loaded_context(args: argparse.Namespace) -> BotContext | None:
-    """A context whose knowledge base loaded; None (problems printed) when it has errors."""
-    ctx = build_context(config_for(args))
+    """A context whose knowledge base loaded; None (problems printed) when it has errors.
+    Words alone answer at once; meaning and thresholds follow in the background."""
+    ctx = build_context(config_for(args), background=True)
     result = ctx.knowledge.reload()
     if result.kb is None:
         for p in result.problems:
@@ -29,7 +30,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = config_for(args)
     server = config.settings.server
     host, port = args.host or server.host, int(args.port or server.port)
-    app = create_app({"server": {"host": host, "port": port}})
+    app = create_app({"server": {"host": host, "port": port}}, background=True)
     ctx: BotContext = app.extensions["bot"]
     channels = ctx.config.enabled_channels()
     where = ctx.config.redis_url or f"内置 Redis（{ctx.config.data_dir}）"
@@ -37,6 +38,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
           f"  知识库：{len(ctx.knowledge.current.kb.entries)} 条问答（{ctx.config.knowledge_dir}）\n"
           f"  存储：{where}\n"
           f"  渠道：{'、'.join(channels) or '未启用（设置 WECHAT_TOKEN 或 FEISHU_APP_ID 后启用）'}\n"
+          f"  理解：语义模型在后台加载，加载好之前按字词回答（结果见日志和 /healthz）\n"
           f"  在另一个终端试试：python -m bot chat", flush=True)
     runtime = Runtime(ctx)
     runtime.watch_knowledge()

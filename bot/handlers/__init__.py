@@ -1,13 +1,14 @@
 """The ordered handler table: the first handler whose `match` finds something handles.
 
 Order matters: events and media first, then exact commands, then numbered follow-ups,
-then the FAQ, and the fallback last (it always matches). `HOOKS` run after whichever
+then features asked for in a sentence, then the FAQ, and the fallback last (it always
+matches). `HOOKS` run after whichever
 handler answered, and may add to its reply (held push notices).
 """
 from __future__ import annotations
 
-from . import (events, fairs, fallback, faq, followup, greeting, held, help, job_search, media,
-               more, push_settings, reminders, subscribe, subscriptions, unsubscribe)
+from . import (events, fairs, fallback, faq, followup, greeting, held, help, intents, job_search,
+               media, more, push_settings, reminders, subscribe, subscriptions, unsubscribe)
 from .base import Handler
 
 HANDLERS: tuple[Handler, ...] = (
@@ -24,6 +25,7 @@ HANDLERS: tuple[Handler, ...] = (
     push_settings.handler,
     followup.handler,
     more.handler,
+    intents.handler,              # the bot's own features asked in a sentence, before the FAQ
     faq.handler,
     fallback.handler,
 )

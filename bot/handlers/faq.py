@@ -6,7 +6,9 @@ so a hot reload between matching and answering can never leave the answer behind
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from ..clock import SHANGHAI
 from ..context import BotContext
 from ..kb.model import FaqEntry
 from ..knowledge import Loaded
@@ -19,12 +21,22 @@ SUGGEST_INTRO = "您是不是想问："
 SUGGEST_FOOTER = "回复数字查看答案；都不是的话，换个说法再问我一次。"
 
 
-def answer_reply(entry: FaqEntry) -> Reply:
+def answer_reply(entry: FaqEntry, today: date | None = None, office: str = "就业指导中心") -> Reply:
+    """The entry's answer; one past its `valid_until` still goes out, saying so."""
     footer = ""
     if entry.valid_until is not None:
         source = f"依据：{entry.source}；" if entry.source else ""
-        footer = f"（{source}政策每年可能调整，请以学校和当地最新通知为准）"
+        if today is not None and entry.valid_until < today:
+            footer = (f"（提醒：这条信息的有效期到 {entry.valid_until:%Y年%m月%d日}，可能已经过时，"
+                      f"{source}请向{office}核实最新规定）")
+        else:
+            footer = f"（{source}政策每年可能调整，请以学校和当地最新通知为准）"
     return Reply(entry.answer, links=entry.links, footer=footer)
+
+
+def answer_for(entry: FaqEntry, ctx: BotContext) -> Reply:
+    today = ctx.clock.now().astimezone(SHANGHAI).date()
+    return answer_reply(entry, today, ctx.settings.contact.office or "就业指导中心")
 
 
 def suggest_reply(entries: list[FaqEntry]) -> Reply:
@@ -62,7 +74,7 @@ class FaqHandler:
         if result.decision == "answer":
             entry = found.snapshot.kb.by_id(result.answer_id)
             st.faq_stats.hit(entry.id)
-            return answer_reply(entry)
+            return answer_for(entry, ctx)
         picks = found.suggested()
         st.conversation.set_choices(msg.student, [Choice(e.question, "faq", e.id) for e in picks])
         return suggest_reply(picks)

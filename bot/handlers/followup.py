@@ -1,4 +1,4 @@
-"""A digit picks from the numbered list this student was just sent."""
+"""A number picks from the numbered list this student was just sent: 2, 第2个, 第二条, 选一."""
 from __future__ import annotations
 
 import re
@@ -8,17 +8,23 @@ from ..message import Message, Reply
 from ..store.conversation import Choice
 from .base import command
 from .fairs import fair_detail
-from .faq import answer_reply
+from .faq import answer_for
 
-DIGIT = re.compile(r"^(?:第\s*)?(\d{1,2})(?:\s*个|\s*条)?$")
+DIGIT = re.compile(r"^(?:我?(?:选|要|看)\s*)?(?:第\s*)?(\d{1,2}|[一二两三四五六七八九十])"
+                   r"\s*(?:个|条|项|号|场)?\s*(?:吧|呢)?$")
+CHINESE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+           "九": 9, "十": 10}
 
 
 class FollowupHandler:
     name = "followup"
 
     def match(self, msg: Message, ctx: BotContext) -> int | None:
-        m = DIGIT.match(command(msg))
-        return int(m.group(1)) if m else None
+        m = DIGIT.match(command(msg).replace(" ", ""))
+        if not m:
+            return None
+        n = m.group(1)
+        return int(n) if n.isdigit() else CHINESE[n]
 
     def handle(self, msg: Message, ctx: BotContext, found: int) -> Reply:
         choices = ctx.stores.conversation.choices(msg.student)
@@ -35,12 +41,18 @@ class FollowupHandler:
             if entry is None:
                 return Reply("这条问答刚刚被老师更新了，请重新提问一次。")
             ctx.stores.faq_stats.hit(entry.id)
-            return answer_reply(entry)
+            return answer_for(entry, ctx)
         if choice.action == "fair":
             fair = ctx.stores.fairs.get(choice.value)
             if fair is None:
                 return Reply("这场活动已经取消或被老师删除了，请重新发送“招聘会”查看。")
             return fair_detail(fair)
+        if choice.action == "pause":
+            ctx.stores.conversation.set_choices(msg.student, [])
+            if choice.value != "yes":
+                return Reply("好的，推送照常。")
+            ctx.stores.prefs.update(msg.student, paused=True)
+            return Reply("已暂停岗位推送。招聘会提醒照常发送；想恢复时发送“推送设置 恢复”。")
         return Reply("这个选项已经失效了，请重新提问。")
 
 

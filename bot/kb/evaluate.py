@@ -47,6 +47,10 @@ def evaluate(matcher: Matcher, cases: list[dict]) -> dict:
     total = len(rows)
     off = [r for r in rows if r["expect"] is None]
     on = [r for r in rows if r["expect"] is not None]
+    kinds: dict[str, list[dict]] = {}
+    for r in rows:
+        if r["kind"]:
+            kinds.setdefault(str(r["kind"]), []).append(r)
     latencies.sort()
     return {
         "total": total, "correct": sum(r["ok"] for r in rows),
@@ -54,6 +58,8 @@ def evaluate(matcher: Matcher, cases: list[dict]) -> dict:
         "faq_accuracy": _share(on, lambda r: r["ok"]),
         "declined": _share(off, lambda r: r["ok"]),
         "answered_directly": _share(on, lambda r: r["decision"] == "answer" and r["ok"]),
+        "offtopic_answered_directly": _share(off, lambda r: r["decision"] == "answer"),
+        "by_kind": {k: _share(v, lambda r: r["ok"]) for k, v in sorted(kinds.items())},
         "latency_us": {
             "median": round(statistics.median(latencies), 1) if latencies else 0.0,
             "p99": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1)

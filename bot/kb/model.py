@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 from ..message import Link
-from datetime import date
 
 
 @dataclass(frozen=True)
@@ -41,3 +41,7 @@ class KnowledgeBase:
         for entry in self.entries:
             seen.setdefault(entry.category, None)
         return list(seen)
+
+    def expired(self, today: date) -> list[str]:
+        """Ids of entries past their `valid_until`."""
+        return [e.id for e in self.entries if e.valid_until is not None and e.valid_until < today]

@@ -17,7 +17,8 @@ from .tokenizer import STOPWORDS, all_words, is_dictionary_word, new_tokenizer
 @dataclass(frozen=True)
 class Analysis:
     normalized: str            # folded, courtesies removed: what staff see in reports
-    canonical: str             # homophones repaired, variants replaced by canonical terms
+    repaired: str              # homophones repaired, the student's own words otherwise
+    canonical: str             # and variants replaced by canonical terms
     words: tuple[str, ...]     # every word, question words and particles included
     tokens: tuple[str, ...]    # content words
     compact: str               # content words joined: what fuzzy matching compares
@@ -38,13 +39,32 @@ class Analyzer:
                                is_common_word=lambda w: is_dictionary_word(self.tokenizer, w),
                                segment=lambda t: self.tokenizer.lcut(t, HMM=False))
 
-    def analyze(self, text: str) -> Analysis:
+        self._cache: dict[str, Analysis] = {}
+
+    def analyze(self, text: str, remember: bool = False) -> Analysis:
+        """The analysis of `text`. Knowledge-base texts are analysed once per analyzer
+        (`remember`), so rebuilding an index after an edit costs only the new texts;
+        students' questions are never kept."""
+        hit = self._cache.get(text)
+        if hit is None:
+            hit = self._analyze(text)
+            if remember:
+                self._cache[text] = hit
+        return hit
+
+    def _analyze(self, text: str) -> Analysis:
         normalized = normalize(text)
-        canonical = self.terms.canonicalize(self.terms.repair_homophones(normalized))
+        repaired = self.terms.repair_homophones(normalized)
+        canonical = self.terms.canonicalize(repaired)
         words = tuple(all_words(self.tokenizer, canonical))
         tokens = tuple(w for w in words if w not in STOPWORDS)
         compact = "".join(tokens)
-        features = tuple(["w:" + t for t in tokens] + bigrams(compact)
+        # The student's own words stay features beside their canonical terms, so a
+        # synonym never erases a difference that matters (毁约 of an employer, 违约 of a
+        # student): the two entries still differ on the words their phrasings use.
+        own = [w for w in all_words(self.tokenizer, repaired)
+               if w not in STOPWORDS and w not in tokens] if repaired != canonical else []
+        features = tuple(["w:" + t for t in (*tokens, *own)] + bigrams(compact)
                          + ["c:" + ch for ch in set(compact) if is_han(ch)]
                          + ["q:" + i for i in intents(canonical)])
-        return Analysis(normalized, canonical, words, tokens, compact, features)
+        return Analysis(normalized, repaired, canonical, words, tokens, compact, features)

@@ -25,11 +25,20 @@ SHORTLIST = 8
 
 
 @dataclass(frozen=True)
-class ShortList:
-    """The entries worth a closer look (indexes into `entries`) and their lexical scores."""
+class LexicalScores:
+    """Every entry's lexical scores for one question (arrays indexed like `entries`)."""
 
-    rows: list[int]
     columns: dict[str, np.ndarray]
+    pre: np.ndarray               # their sum: what the short list is cut by
+
+    def shortlist(self, k: int = SHORTLIST) -> list[int]:
+        """The best `k` entries that share anything with the question, best first."""
+        k = min(k, len(self.pre))
+        if k <= 0:
+            return []
+        top = np.argpartition(-self.pre, k - 1)[:k] if len(self.pre) > k else np.arange(len(self.pre))
+        top = top[np.argsort(-self.pre[top], kind="stable")]
+        return [int(i) for i in top if self.pre[i] > 0]
 
 
 class _Text:
@@ -51,14 +60,17 @@ class LexicalIndex:
         self.keywords: list[tuple[str, ...]] = []
         unions: list[set[str]] = []
         for e in self.entries:
-            texts = [_Text(self.analyzer.analyze(t)) for t in (e.question, *e.similar)]
-            kws = tuple(sorted({self.analyzer.analyze(k).compact for k in e.keywords} - {""}))
+            analyze = self.analyzer.analyze
+            texts = [_Text(analyze(t, remember=True)) for t in (e.question, *e.similar)]
+            kws = tuple(sorted({analyze(k, remember=True).compact for k in e.keywords} - {""}))
             union = set().union(*(t.features for t in texts))
             union.update("w:" + k for k in kws)
             self._texts.append(texts)
             self.compacts.append(tuple(t.compact for t in texts if t.compact))
             self.keywords.append(kws)
             unions.append(union)
+        self.words = [{f[2:] for f in u if f.startswith("w:")} for u in unions]
+        self.n_texts = [len(texts) for texts in self._texts]
 
         df: dict[str, int] = defaultdict(int)
         for union in unions:
@@ -108,8 +120,9 @@ class LexicalIndex:
         the answer uses, even when no question phrasing does."""
         bags = []
         for e in self.entries:
-            a = self.analyzer.analyze(e.answer)
+            a = self.analyzer.analyze(e.answer, remember=True)
             bags.append({f for f in a.features if not f.startswith(("c:", "q:"))})
+        self.answer_words = [{f[2:] for f in bag if f.startswith("w:")} for bag in bags]
         n = len(bags)
         df: dict[str, int] = defaultdict(int)
         for bag in bags:
@@ -187,6 +200,13 @@ class LexicalIndex:
             out[f] = idf * (kind if kind is not None else BIGRAM_WEIGHT)
         return out
 
+    def word_weight(self, word: str) -> float:
+        """How specific a word is in this knowledge base (unknown words most of all)."""
+        return self._idf.get("w:" + word, self._unknown_idf)
+
+    def known(self, word: str) -> bool:
+        return "w:" + word in self._idf
+
     @staticmethod
     def _unit(w: dict[str, float]) -> dict[str, float]:
         norm = math.sqrt(sum(v * v for v in w.values())) or 1.0
@@ -198,8 +218,8 @@ class LexicalIndex:
             features.add("q:what")  # a bare term (档案, 选调生) asks what it is
         return features
 
-    def shortlist(self, a: Analysis) -> ShortList | None:
-        """The best few entries by the lexical scores; None when nothing is shared."""
+    def scores(self, a: Analysis) -> LexicalScores | None:
+        """Every entry's lexical scores; None when the question shares nothing with any."""
         if not a.features or not self.entries:
             return None
         q = self._unit(self._weights(self._query_features(a)))
@@ -227,10 +247,6 @@ class LexicalIndex:
         ans = self._answer_scores(a)
         bm25 = self._bm25_scores(a)
         pre = ent_cos + ent_cont + ans + bm25
-        k = min(SHORTLIST, len(pre))
-        top = np.argpartition(-pre, k - 1)[:k] if len(pre) > k else np.arange(len(pre))
-        short = [int(i) for i in top if pre[i] > 0]
-        if not short:
-            return None
-        return ShortList(short, {"cos": ent_cos[short], "cont": ent_cont[short], "union": ucos[short],
-                                 "covered": covered[short], "answer": ans[short], "bm25": bm25[short]})
+        columns = {"cos": ent_cos, "cont": ent_cont, "union": ucos, "covered": covered,
+                   "answer": ans, "bm25": bm25}
+        return LexicalScores(columns, pre)

@@ -9,7 +9,7 @@ import redis
 
 from bot.clock import SHANGHAI
 from bot.config import Config, load_config
-from bot.context import thresholds_from
+from bot.context import matcher_builder
 from bot.knowledge import KnowledgeProvider
 from bot.records import Notice, StudentKey
 
@@ -66,7 +66,7 @@ def shared_provider(kb_dir: Path) -> KnowledgeProvider:
     key = str(kb_dir)
     if key not in _providers:
         config = load_config({"knowledge": {"dir": key}}, env={})
-        provider = KnowledgeProvider(kb_dir, thresholds_from(config.settings))
+        provider = KnowledgeProvider(kb_dir, matcher_builder(config))
         assert provider.reload().kb is not None
         _providers[key] = provider
     return _providers[key]

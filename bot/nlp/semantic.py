@@ -1,0 +1,125 @@
+"""The meaning side of matching: each entry's phrasings and answer as sentence vectors.
+
+Words miss a paraphrase that shares none of them ("公司把我offer收回了" against
+"用人单位单方面毁约怎么办"); a sentence embedding does not. Two scores per entry: the
+question's closest phrasing (question to question), and the question against the
+entry's question with its answer (question to passage), which helps most when a school
+wrote one phrasing per entry. Scores from this model sit in a narrow band, so the
+matcher also uses them relative to the best entry for the same question.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..kb.model import FaqEntry
+from .embed import Embedder, QueryCache, VectorStore, load_embedder
+from .offtopic import offtopic_questions
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """The embedder of this process with its caches: one per process, shared by reloads."""
+
+    embedder: Embedder
+    store: VectorStore
+    queries: QueryCache
+
+    @classmethod
+    def load(cls, cache_folder: Path | None, enabled: bool = True) -> tuple["Meaning | None", str]:
+        """(the meaning model, a Chinese status line); None when words alone are used.
+
+        One per cache folder per process, so every reload shares the vectors in memory."""
+        embedder, status = load_embedder(enabled)
+        if embedder is None:
+            return None, status
+        with _loaded_lock:
+            meaning = _loaded.get(cache_folder)
+            if meaning is None:
+                store = VectorStore(embedder, cache_folder)
+                meaning = _loaded[cache_folder] = cls(embedder, store, QueryCache(embedder, store))
+        return meaning, status
+
+
+_loaded: dict[Path | None, Meaning] = {}
+_loaded_lock = threading.Lock()
+
+
+SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+MAX_SENTENCES = 8        # per answer: the rest rarely adds a situation not already named
+MIN_SENTENCE = 6
+
+
+def answer_sentences(entry: FaqEntry) -> list[str]:
+    """The question with each of the first sentences of its answer: a student often
+    describes one situation that a single sentence of the answer is about."""
+    parts = [p.strip() for p in SENTENCE_END.split(entry.answer)]
+    return [f"{entry.question} {p}" for p in parts if len(p) >= MIN_SENTENCE][:MAX_SENTENCES]
+
+
+@dataclass(frozen=True)
+class SemanticScores:
+    phrase: np.ndarray       # per entry: cosine of the closest phrasing
+    passage: np.ndarray      # per entry: cosine of question + answer
+    sentence: np.ndarray     # per entry: cosine of the closest question + answer sentence
+    offtopic: float          # cosine of the closest known off-topic question
+
+    def top(self, k: int) -> list[int]:
+        both = self.phrase + self.passage + self.sentence
+        k = min(k, len(both))
+        if k <= 0:
+            return []
+        idx = np.argpartition(-both, k - 1)[:k]
+        return [int(i) for i in idx[np.argsort(-both[idx])]]
+
+
+class SemanticIndex:
+    def __init__(self, entries: Sequence[FaqEntry], meaning: Meaning,
+                 prepare: Callable[[str], str]) -> None:
+        self.queries = meaning.queries
+        store = meaning.store
+        rows: list[str] = []
+        owner: list[int] = []
+        for i, e in enumerate(entries):
+            for text in (e.question, *e.similar):
+                rows.append(prepare(text))
+                owner.append(i)
+        sentences: list[str] = []
+        sentence_owner: list[int] = []
+        for i, e in enumerate(entries):
+            for text in answer_sentences(e):
+                sentences.append(text)
+                sentence_owner.append(i)
+        self.size = len(entries)
+        self._owner = np.asarray(owner, dtype=np.intp)
+        self._sentence_owner = np.asarray(sentence_owner, dtype=np.intp)
+        self._phrases = store.vectors("query", rows)
+        self._passages = store.vectors("passage", [f"{e.question}\n{e.answer}" for e in entries])
+        self._sentences = store.vectors("passage", sentences)
+        self._offtopic = store.vectors("query", [prepare(q) for q in offtopic_questions()])
+
+    def vector(self, prepared: str) -> np.ndarray:
+        return self.queries.vector(prepared)
+
+    def scores(self, vector: np.ndarray) -> SemanticScores:
+        passage = self._passages @ vector
+        off = self._offtopic @ vector
+        # The question itself, when it is one of the known off-topic questions (the
+        # self-test asks them), must not count as its own neighbour.
+        off = off[off < 0.9999]
+        return SemanticScores(self._best(self._owner, self._phrases @ vector, passage),
+                              passage,
+                              self._best(self._sentence_owner, self._sentences @ vector, passage),
+                              float(off.max()) if len(off) else 0.0)
+
+    def _best(self, owner: np.ndarray, scores: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+        """Per entry, the best of its texts' scores (`fallback` where it has none)."""
+        best = np.full(self.size, -1.0, dtype=np.float32)
+        if len(owner):
+            np.maximum.at(best, owner, scores)
+        return np.where(best < -0.5, fallback, best)

@@ -1,0 +1,156 @@
+"""Thresholds from the installed knowledge base (`nlp.thresholds: auto`).
+
+A school's own knowledge base decides where "answer", "suggest" and "decline" lie, by a
+self-test nobody has to write: a shipped set of generic off-topic questions (campus
+life, chit-chat, study help; `data/offtopic.yaml`) is asked against it, and so are the
+knowledge base's own phrasings, each with that phrasing left out of the index. The
+suggest threshold is placed so that nearly all off-topic questions are declined, the
+answer threshold so that almost none is answered directly and, above that, where wrong
+direct answers on the self-test stop outweighing right ones. The result is cached by
+the knowledge base's fingerprint, so it is computed once per edit, off the request path.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ..kb.model import KnowledgeBase
+from .model import MatchResult, Thresholds
+from .offtopic import OFFTOPIC_FILE, offtopic_questions
+
+log = logging.getLogger(__name__)
+
+VERSION = 6                 # bump when the procedure changes: old caches are ignored
+DECLINE_OFFTOPIC = 0.93     # share of off-topic questions the suggest threshold declines
+DIRECT_OFFTOPIC = 0.99      # share of off-topic questions below the answer threshold
+MAX_HELD_OUT = 160          # knowledge-base phrasings asked in the self-test
+BATCHES = 4                 # index rebuilds for the leave-one-out part
+WRONG_DIRECT_COST = 2.0     # a wrong answer stated as fact outweighs two right ones
+
+
+@dataclass(frozen=True)
+class SelfTest:
+    """What the self-test saw: the figures `kb check` and `kb eval --json` report."""
+
+    offtopic: int
+    held_out: int
+    offtopic_declined: float
+    offtopic_direct: float
+    held_out_first: float
+    held_out_direct: float
+
+
+def fingerprint(kb: KnowledgeBase, model_name: str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"v{VERSION}|{model_name}|".encode())
+    h.update(OFFTOPIC_FILE.read_bytes())
+    for e in kb.entries:
+        h.update("\0".join((e.id, e.question, *e.similar, *e.keywords, e.answer)).encode())
+    for k, vs in sorted(kb.synonyms.items()):
+        h.update("\0".join((k, *vs)).encode())
+    from . import weights
+    h.update(repr((weights.LEXICAL_WEIGHTS, weights.SEMANTIC_WEIGHTS, weights.SURE)).encode())
+    return h.hexdigest()
+
+
+def held_out_phrasings(kb: KnowledgeBase, seed: str) -> list[tuple[str, str]]:
+    """(phrasing, entry id): one `similar` line per entry that has one, in a fixed order."""
+    rng = random.Random(seed)
+    picks = [(rng.choice(e.similar), e.id) for e in kb.entries if e.similar]
+    rng.shuffle(picks)
+    return picks[:MAX_HELD_OUT]
+
+
+def _quantile(scores: list[float], share: float) -> float:
+    return float(np.quantile(np.asarray(scores), share)) if scores else 0.5
+
+
+def place(offtopic: list[MatchResult], held: list[tuple[MatchResult, str]],
+          base: Thresholds) -> tuple[Thresholds, SelfTest]:
+    """The thresholds that meet the targets on this self-test."""
+    off = [r.score for r in offtopic]
+    suggest = min(max(_quantile(off, DECLINE_OFFTOPIC) + 1e-4, 0.15), 0.8)
+    floor = max(_quantile(off, DIRECT_OFFTOPIC) + 1e-4, suggest)
+    answer = max(floor, base.answer) if not held else _best_answer(held, floor)
+    t = replace(base, answer=round(answer, 4), suggest=round(suggest, 4), source="auto")
+    return t, _report(offtopic, held, t)
+
+
+def _best_answer(held: list[tuple[MatchResult, str]], floor: float) -> float:
+    """Above `floor`, the lowest threshold whose direct answers are worth giving."""
+    def value(answer: float) -> float:
+        total = 0.0
+        for r, expect in held:
+            if r.best is not None and r.score >= answer:
+                total += 1.0 if r.best.id == expect else -WRONG_DIRECT_COST
+        return total
+    grid = sorted({floor, *(round(x, 2) for x in np.arange(0.3, 0.99, 0.01) if x > floor)})
+    return max(grid, key=lambda a: (value(a), -a))
+
+
+def _report(offtopic: list[MatchResult], held: list[tuple[MatchResult, str]],
+            t: Thresholds) -> SelfTest:
+    def share(items, ok) -> float:
+        return round(sum(1 for i in items if ok(i)) / len(items), 4) if items else 0.0
+    return SelfTest(
+        offtopic=len(offtopic), held_out=len(held),
+        offtopic_declined=share(offtopic, lambda r: r.score < t.suggest),
+        offtopic_direct=share(offtopic, lambda r: r.score >= t.answer),
+        held_out_first=share(held, lambda h: h[0].best is not None and h[0].best.id == h[1]
+                             and h[0].score >= t.suggest),
+        held_out_direct=share(held, lambda h: h[0].best is not None and h[0].best.id == h[1]
+                              and h[0].score >= t.answer))
+
+
+Build = Callable[[KnowledgeBase], object]   # a matcher for a knowledge base (same caches)
+
+
+def self_test(kb: KnowledgeBase, matcher, build: Build, seed: str
+              ) -> tuple[list[MatchResult], list[tuple[MatchResult, str]]]:
+    """Ask the off-topic set, and each held-out phrasing against the KB without it."""
+    offtopic = [matcher.match(q) for q in offtopic_questions()]
+    picks = held_out_phrasings(kb, seed)
+    held: list[tuple[MatchResult, str]] = []
+    for b in range(BATCHES):
+        batch = picks[b::BATCHES]
+        if not batch:
+            continue
+        out = {(text, eid) for text, eid in batch}
+        entries = tuple(replace(e, similar=tuple(s for s in e.similar if (s, e.id) not in out))
+                        for e in kb.entries)
+        thinned = build(KnowledgeBase(entries, kb.synonyms))
+        held.extend((thinned.match(text), eid) for text, eid in batch)
+    return offtopic, held
+
+
+def derive(kb: KnowledgeBase, matcher, build: Build, base: Thresholds, model_name: str,
+           cache_dir: Path | None) -> tuple[Thresholds, SelfTest]:
+    """Auto thresholds for `kb`, from the cache when this exact KB was tested before."""
+    key = fingerprint(kb, model_name)
+    path = cache_dir / f"{key}.json" if cache_dir else None
+    if path is not None and path.exists():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return replace(base, **data["thresholds"], source="auto"), SelfTest(**data["self_test"])
+        except (ValueError, KeyError, TypeError):
+            log.warning("ignoring a damaged threshold cache %s", path)
+    offtopic, held = self_test(kb, matcher, build, key)
+    thresholds, report = place(offtopic, held, base)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"thresholds": {"answer": thresholds.answer,
+                                                  "suggest": thresholds.suggest},
+                                   "self_test": asdict(report)}, ensure_ascii=False),
+                       encoding="utf-8")
+        tmp.replace(path)
+    log.info("阈值已按知识库自测确定：直接回答 %.2f，列出选项 %.2f（无关问题拒答 %.0f%%）",
+             thresholds.answer, thresholds.suggest, report.offtopic_declined * 100)
+    return thresholds, report
