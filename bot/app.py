@@ -11,10 +11,12 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Mapping
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .admin import admin_blueprint
+from .admin.common import ERROR_NAMES
+from .console.web import install as install_console
 from .clock import Clock
 from .config import ConfigError, load_config
 from .context import BotContext, build_context
@@ -51,6 +53,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
         raise ConfigError("知识库有错误，无法启动：" + "；".join(map(str, problems[:5])))
 
     app = Flask(__name__)
+    app.json.ensure_ascii = False          # DESIGN: JSON in UTF-8, Chinese not escaped
     app.config["MAX_CONTENT_LENGTH"] = ctx.settings.server.max_body_bytes
     app.extensions["bot"] = ctx
     dispatcher = Dispatcher(ctx)
@@ -67,6 +70,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
         app.extensions["feishu"] = feishu
         app.register_blueprint(feishu.blueprint())
     app.register_blueprint(admin_blueprint(ctx))
+    install_console(app, ctx)
 
     @app.get("/healthz")
     def healthz():
@@ -77,6 +81,14 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        """JSON for the staff API, a page for the console, plain text for the platforms."""
+        if request.path.startswith("/admin"):
+            generic = exc.description == type(exc).description
+            message = ERROR_NAMES.get(exc.code or 500, exc.name) if generic else exc.description
+            return jsonify(error=message, status=exc.code), exc.code
+        if request.path.startswith("/console"):
+            return render_template("error.html", code=exc.code,
+                                   message=ERROR_NAMES.get(exc.code or 500, exc.name)), exc.code
         return exc.description or exc.name, exc.code, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(Exception)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,9 @@ class KnowledgeProvider:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self.last_problems: list[Problem] = []
+        self.last_loaded_at: float | None = None
+        # Called after a new knowledge base is swapped in (the workbench re-checks then).
+        self.listeners: list[Callable[[], None]] = []
 
     @property
     def current(self) -> Loaded:
@@ -71,8 +75,14 @@ class KnowledgeProvider:
                               len(self._current.kb.entries))
                 return result
             self._current = Loaded(result.kb, FaqMatcher(result.kb, self.thresholds))
+            self.last_loaded_at = time.time()
             log.info("知识库已加载：%d 条问答", len(result.kb.entries))
-            return result
+        for listener in list(self.listeners):
+            try:
+                listener()
+            except Exception:
+                log.exception("a knowledge-base listener failed")
+        return result
 
     def check(self) -> bool:
         """Reload if any file changed since the last load; True if a reload was tried."""

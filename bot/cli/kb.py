@@ -11,6 +11,7 @@ from ..kb.evaluate import CasesError, evaluate, load_cases
 from ..kb.loader import load_kb
 from ..kb.model import KnowledgeBase
 from ..nlp.matcher import FaqMatcher
+from ..store.unanswered import OPEN
 from .common import config_for
 
 
@@ -107,7 +108,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_unanswered(args: argparse.Namespace) -> int:
     ctx = build_context(config_for(args))
-    rows = ctx.stores.unanswered.top(args.limit)
+    rows = ctx.stores.unanswered.top(args.limit, status=OPEN)
     if args.json:
         print(json.dumps([r.__dict__ for r in rows], ensure_ascii=False))
         return 0

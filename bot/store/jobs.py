@@ -74,6 +74,11 @@ class JobStore:
         raws = self.r.hmget(self.keys.job_terms(), ids)
         return {i: frozenset(raw.split("\t")) for i, raw in zip(ids, raws) if raw is not None}
 
+    def all(self) -> list[Job]:
+        """Every job, newest first (the console lists and searches these)."""
+        ids = self.r.zrevrange(self.keys.jobs_by_time(), 0, -1)
+        return list(self.many(ids).values()) if ids else []
+
     def newest_ids(self, limit: int = 2000) -> list[str]:
         return self.r.zrevrange(self.keys.jobs_by_time(), 0, limit - 1)
 
@@ -133,6 +138,13 @@ class FairStore:
         """Fairs starting in [start, end], earliest first."""
         ids = self.r.zrangebyscore(self.keys.fairs_by_start(), start.timestamp(), end.timestamp(),
                                    start=0, num=limit)
+        if not ids:
+            return []
+        return [Fair.from_json(raw) for raw in self.r.hmget(self.keys.fairs(), ids) if raw]
+
+    def all(self) -> list[Fair]:
+        """Every fair, latest start first."""
+        ids = self.r.zrevrange(self.keys.fairs_by_start(), 0, -1)
         if not ids:
             return []
         return [Fair.from_json(raw) for raw in self.r.hmget(self.keys.fairs(), ids) if raw]
