@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .admin import admin_blueprint
+from .admin import admin_blueprint, refuse_unauthorized
 from .admin.common import ERROR_NAMES
 from .console.web import install as install_console
 from .clock import Clock
@@ -83,6 +83,9 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     def http_error(exc: HTTPException):
         """JSON for the staff API, a page for the console, plain text for the platforms."""
         if request.path.startswith("/admin"):
+            refused = refuse_unauthorized(ctx)
+            if refused is not None:
+                return refused
             generic = exc.description == type(exc).description
             message = ERROR_NAMES.get(exc.code or 500, exc.name) if generic else exc.description
             return jsonify(error=message, status=exc.code), exc.code

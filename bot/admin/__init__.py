@@ -18,19 +18,24 @@ from . import catalog, stats, unanswered
 RESOURCES = [catalog, stats, unanswered]
 
 
+def refuse_unauthorized(ctx: BotContext):
+    """A 401 response unless the request carries the token; None when it does.
+
+    Also used for paths no route answers, so without the token even a 404 says nothing.
+    """
+    token = ctx.config.secret("ADMIN_TOKEN")
+    if not token:
+        return jsonify(error="管理接口未启用：请在环境变量里设置 ADMIN_TOKEN 后重启"), 401
+    given = request.headers.get("Authorization", "")
+    if not (given.startswith("Bearer ")
+            and hmac.compare_digest(given[7:].strip().encode(), token.encode())):
+        return jsonify(error="未授权：请在请求头带上 Authorization: Bearer <ADMIN_TOKEN>"), 401
+    return None
+
+
 def admin_blueprint(ctx: BotContext) -> Blueprint:
     bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-    @bp.before_request
-    def authorize():
-        token = ctx.config.secret("ADMIN_TOKEN")
-        if not token:
-            return jsonify(error="管理接口未启用：请在环境变量里设置 ADMIN_TOKEN 后重启"), 401
-        given = request.headers.get("Authorization", "")
-        if not (given.startswith("Bearer ")
-                and hmac.compare_digest(given[7:].strip().encode(), token.encode())):
-            return jsonify(error="未授权：请在请求头带上 Authorization: Bearer <ADMIN_TOKEN>"), 401
-        return None
+    bp.before_request(lambda: refuse_unauthorized(ctx))
 
     for resource in RESOURCES:
         resource.register(bp, ctx)

@@ -34,10 +34,13 @@ def register(bp: Blueprint, ctx: BotContext) -> None:
             return back()
         closed = after_save(ctx, result, g.user.name, "faq.phrasing",
                             f"把“{text}”加为问答 {faq_id} 的问法", faq_id)
-        if normalized and text not in closed:
-            ctx.stores.unanswered.set_status(normalized, DONE)
+        unanswered = ctx.stores.unanswered
+        if normalized and unanswered.status_of(normalized) == OPEN:   # not closed by the re-check
+            unanswered.set_status(normalized, DONE)
+        resolved = unanswered.status_of(normalized) == RESOLVED if normalized else False
         flash(f"已把“{text}”加到问答 {faq_id}；" +
-              (f"重新检查后 {len(closed)} 个问题机器人已能回答" if closed else "已标记为已处理"), "ok")
+              ("机器人现在能直接回答这个问题了" if resolved else "已标记为已处理") +
+              (f"（重新检查后共 {len(closed)} 个问题已能回答）" if closed else ""), "ok")
         return back()
 
     @bp.post("/unanswered/status")

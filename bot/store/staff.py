@@ -58,9 +58,9 @@ class StaffStore:
     def failed(self, who: str, window_seconds: int) -> int:
         key = self.keys.login_failures(who)
         pipe = self.r.pipeline()
-        pipe.incr(key)
-        pipe.expire(key, window_seconds, nx=True)
-        return int(pipe.execute()[0])
+        pipe.set(key, 0, nx=True, ex=window_seconds)     # the window starts at the first failure
+        pipe.incr(key)                                   # INCR keeps the key's expiry
+        return int(pipe.execute()[1])
 
     def clear_failures(self, who: str) -> None:
         self.r.delete(self.keys.login_failures(who))

@@ -90,6 +90,9 @@ class UnansweredLog:
             self.r.hset(self.keys.unanswered_status(), normalized, status)
         return True
 
+    def status_of(self, normalized: str) -> str:
+        return self.r.hget(self.keys.unanswered_status(), normalized) or OPEN
+
     def daily(self) -> dict[str, int]:
         return {k: int(v) for k, v in self.r.hgetall(self.keys.unanswered_daily()).items()}
 
