@@ -15,7 +15,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .admin import admin_blueprint, refuse_unauthorized
-from .admin.common import ERROR_NAMES
+from .httperrors import chinese_message
 from .console.web import install as install_console
 from .clock import Clock
 from .config import ConfigError, load_config
@@ -86,12 +86,10 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
             refused = refuse_unauthorized(ctx)
             if refused is not None:
                 return refused
-            generic = exc.description == type(exc).description
-            message = ERROR_NAMES.get(exc.code or 500, exc.name) if generic else exc.description
-            return jsonify(error=message, status=exc.code), exc.code
+            return jsonify(error=chinese_message(exc), status=exc.code), exc.code
         if request.path.startswith("/console"):
             return render_template("error.html", code=exc.code,
-                                   message=ERROR_NAMES.get(exc.code or 500, exc.name)), exc.code
+                                   message=chinese_message(exc)), exc.code
         return exc.description or exc.name, exc.code, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(Exception)

@@ -89,3 +89,13 @@ def test_unknown_paths_and_methods_answer_json_in_chinese(api):
     assert r.status_code == 400 and "请求体应为 JSON" in r.json["error"]
     assert http.get("/admin/jobs/none", headers=AUTH).json["error"] == "没有 id 为“none”的记录"
     assert http.get("/admin/nothing-here").status_code == 401        # no token: nothing leaks
+
+
+def test_changes_through_the_api_are_in_the_audit_trail(api):
+    ctx, http = api
+    http.post("/admin/jobs", json=_jobs(2), headers=AUTH)
+    job_id = http.get("/admin/jobs", headers=AUTH).json["items"][0]["id"]
+    http.delete(f"/admin/jobs/{job_id}", headers=AUTH)
+    trail = [(e.who, e.action, e.what) for e in ctx.stores.audit.recent()]
+    assert trail == [("管理接口", "jobs.delete", f"删除 {job_id}"),
+                     ("管理接口", "jobs.import", "请求：新增 2 条，更新 0 条，拒绝 0 条")]

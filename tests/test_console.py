@@ -286,3 +286,34 @@ def test_staff_cli_adds_lists_and_removes_accounts(tmp_path):
         keys = list(client.scan_iter(f"{ns}:*"))
         if keys:
             client.delete(*keys)
+
+
+def test_the_session_key_is_generated_once_and_kept_private(tmp_path):
+    from bot.console.secret import FILE_NAME, console_secret
+    first = console_secret(None, tmp_path / "data")
+    assert len(first) >= 40 and console_secret(None, tmp_path / "data") == first
+    assert oct((tmp_path / "data" / FILE_NAME).stat().st_mode & 0o777) == "0o600"
+    assert console_secret("from-env", tmp_path / "data") == "from-env"
+
+
+def test_a_big_sheet_uploads_past_the_webhook_body_limit_and_edits_keep_extra_columns(make_ctx):
+    ctx = make_ctx(server={"max_body_bytes": 20000})        # what the webhook accepts
+    Accounts(ctx.stores).add("bianji", PASSWORD, "editor")
+    app = create_app(ctx=ctx)
+    user = logged_in(app, "bianji")
+    rows = [["职位", "公司", "城市", "链接", "内推码"]] + [
+        [f"岗位{i}", "示例公司", "北京", f"https://x.cn/{i}", f"{i * 7919:x}" * 20] for i in range(600)]
+    sheet = xlsx_bytes(rows)
+    assert len(sheet) > ctx.settings.server.max_body_bytes
+    body = user.post("/console/jobs/upload", {"file": (io.BytesIO(sheet), "big.xlsx")},
+                     content_type="multipart/form-data").get_data(as_text=True)
+    assert "将新增 600 条" in body
+    token = re.search(r'name="token" value="([^"]+)"', body).group(1)
+    user.post("/console/jobs/import", {"token": token})
+    job = ctx.stores.jobs.all()[0]
+    form = {"title": "改过的标题", "company": job.company, "city": "上海", "url": job.url}
+    assert user.post(f"/console/jobs/item/{job.id}", form).status_code == 302
+    edited = ctx.stores.jobs.get(job.id)
+    assert (edited.title, edited.city) == ("改过的标题", "上海") and edited.extra == job.extra != {}
+    bad = user.post(f"/console/jobs/item/{job.id}", {**form, "url": "ftp://x"})
+    assert bad.status_code == 400 and "应以 http:// 或 https:// 开头" in bad.get_data(as_text=True)

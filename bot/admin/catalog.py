@@ -9,12 +9,20 @@ from flask import Blueprint, abort, jsonify, request
 from ..context import BotContext
 from ..jobs.browse import browse, expire_job
 from ..jobs.ingest import KINDS
+from ..console.accounts import Accounts
 from .common import body_items, page_args
+
+WHO = "管理接口"
 
 
 def register(bp: Blueprint, ctx: BotContext) -> None:
+    def audit(action: str, what: str) -> None:
+        Accounts(ctx.stores, now=ctx.clock.now).audit(WHO, action, what)
+
     def upsert(kind: str, items: list, write: bool = True):
         report = ctx.catalog.import_objects(kind, items, "请求", ctx.clock.now(), write)
+        if write and (report.added or report.updated):
+            audit(f"{kind}.import", report.summary())
         status = 200 if (report.added or report.updated) else 400 if report.rejected else 200
         return jsonify(report.as_dict()), status
 
@@ -49,8 +57,11 @@ def register(bp: Blueprint, ctx: BotContext) -> None:
             item = store.get(item_id)
             return jsonify(asdict(item)) if item is not None else not_found(item_id)
 
-        def delete(item_id: str, store=store):
-            return jsonify(deleted=item_id) if store.delete(item_id) else not_found(item_id)
+        def delete(item_id: str, store=store, kind=kind):
+            if not store.delete(item_id):
+                return not_found(item_id)
+            audit(f"{kind}.delete", f"删除 {item_id}")
+            return jsonify(deleted=item_id)
 
         bp.add_url_rule(f"/{kind}", f"{kind}_list", listing, methods=["GET"])
         bp.add_url_rule(f"/{kind}", f"{kind}_add", add, methods=["POST"])
@@ -62,4 +73,7 @@ def register(bp: Blueprint, ctx: BotContext) -> None:
     @bp.post("/jobs/<item_id>/expire")
     def job_expire(item_id: str):
         job = expire_job(ctx.catalog, item_id, ctx.clock.now())
-        return jsonify(asdict(job)) if job is not None else not_found(item_id)
+        if job is None:
+            return not_found(item_id)
+        audit("jobs.expire", f"岗位 {item_id} 设为已截止")
+        return jsonify(asdict(job))

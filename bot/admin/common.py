@@ -1,13 +1,9 @@
-"""What every admin resource shares: the request body, paging arguments, JSON errors."""
+"""What every admin resource shares: the request body and the paging arguments."""
 from __future__ import annotations
 
 from typing import Any
 
 from flask import abort, request
-
-ERROR_NAMES = {400: "请求有误", 401: "未授权", 403: "没有权限", 404: "没有这个地址或记录",
-               405: "这个地址不支持该请求方法", 413: "请求太大", 429: "请求太频繁",
-               500: "服务器内部错误"}
 
 
 def body_items() -> list[Any]:

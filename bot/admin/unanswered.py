@@ -9,6 +9,7 @@ from flask import Blueprint, abort, jsonify, request
 from ..context import BotContext
 from ..jobs.browse import paged
 from ..store.unanswered import DONE, IGNORED, OPEN, RESOLVED
+from ..console.accounts import Accounts
 from .common import page_args
 
 STATUSES = (OPEN, DONE, IGNORED, RESOLVED)
@@ -32,4 +33,6 @@ def register(bp: Blueprint, ctx: BotContext) -> None:
             abort(400, f"status 只能是 {'、'.join(STATUSES)}")
         if not ctx.stores.unanswered.set_status(question, status):
             return jsonify(error=f"没有记录过问题“{question}”"), 404
+        Accounts(ctx.stores, now=ctx.clock.now).audit("管理接口", "unanswered.status",
+                                                      f"未解答问题“{question}”标记为 {status}")
         return jsonify(question=question, status=status)

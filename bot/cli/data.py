@@ -21,6 +21,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     except FileError as exc:
         print(exc, file=sys.stderr)
         return 1
+    if report.written and (report.added or report.updated):
+        from ..console.accounts import Accounts
+        Accounts(ctx.stores).audit("命令行", f"{args.kind}.import", report.summary())
     for line in report.rejected:
         print(line)
     for line in report.warnings:

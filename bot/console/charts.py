@@ -87,5 +87,5 @@ def hbars(items: list[tuple[str, int]], title: str, width: int = 720) -> Markup:
                     f'<title>{escape(label)} {value}</title></rect>'
                     f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" class="value-left">{value}</text>')
     if not items:
-        body.append(f'<text x="10" y="20" class="label-left">暂无数据</text>')
+        body.append('<text x="10" y="20" class="label-left">暂无数据</text>')
     return _svg(width, height, body, title)

@@ -27,6 +27,8 @@ MAX_FAILURES = 5
 WINDOW = 15 * 60
 SESSION_HOURS = 12
 PUBLIC_ENDPOINTS = ("console.login", "console.static")
+UPLOAD_ENDPOINTS = ("console.catalog_upload",)
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024     # a jobs sheet may be larger than any webhook body
 
 
 class ConsoleSessions(SecureCookieSessionInterface):
@@ -71,6 +73,8 @@ def current_user(ctx: BotContext) -> StaffAccount | None:
 
 def guard(ctx: BotContext) -> Any:
     """before_request of the console: CSRF on every POST, a login for every page."""
+    if request.endpoint in UPLOAD_ENDPOINTS:
+        request.max_content_length = UPLOAD_MAX_BYTES      # before the form is first read
     if request.method == "POST" and not csrf_ok():
         abort(400, "表单已过期或缺少安全校验（CSRF），请刷新页面后重试")
     g.user = current_user(ctx)

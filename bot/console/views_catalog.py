@@ -10,7 +10,6 @@ from ..context import BotContext
 from ..jobs.browse import browse, expire_job
 from ..jobs.importer import FileError
 from ..jobs.schema import FAIRS, JOBS
-from ..store.uploads import MAX_BYTES
 from .accounts import Accounts
 
 SCHEMAS = {"jobs": JOBS, "fairs": FAIRS}
@@ -37,7 +36,6 @@ def register(bp: Blueprint, ctx: BotContext) -> None:
     @bp.post("/<any(jobs, fairs):kind>/upload")
     def catalog_upload(kind: str):
         schema(kind)
-        request.max_content_length = MAX_BYTES
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             flash("请选择要上传的文件", "error")
@@ -79,6 +77,7 @@ def register(bp: Blueprint, ctx: BotContext) -> None:
         if request.method == "POST":
             values = {f: request.form.get(f, "") for f in sch.fields}
             values["id"] = item_id
+            values.update({k: v for k, v in item.extra.items() if k not in values})  # kept as is
             report = ctx.catalog.import_objects(kind, [values], "表单", ctx.clock.now())
             if report.ok:
                 audit(f"{kind}.edit", f"修改{sch.label} {item_id}")

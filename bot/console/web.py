@@ -13,6 +13,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from ..clock import SHANGHAI
+from ..httperrors import chinese_message
 from ..context import BotContext
 from . import (views_auth, views_broadcast, views_catalog, views_faq, views_home,
                views_unanswered)
@@ -57,7 +58,7 @@ def console_blueprint(ctx: BotContext) -> Blueprint:
     @bp.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         return render_template("error.html", code=exc.code,
-                               message=exc.description or exc.name), exc.code
+                               message=chinese_message(exc)), exc.code
 
     for page in PAGES:
         page.register(bp, ctx)

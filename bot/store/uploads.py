@@ -8,7 +8,6 @@ import redis
 from .keys import Keys
 
 TTL = 30 * 60
-MAX_BYTES = 20 * 1024 * 1024
 
 
 class UploadStash:
