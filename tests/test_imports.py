@@ -140,11 +140,8 @@ def test_a_roster_schema_plugs_into_the_same_reader_and_validation():
         return {"student_no": text(values["student_no"]), "name": text(values["name"]),
                 "want_cities": as_list(values.get("want_cities"))}
 
-    class Student(dict):
-        id = property(lambda self: self["student_no"])
-
-    result = validate(read_bytes(data, "名单.xlsx"), "名单.xlsx", ROSTER,
-                      lambda v: Student(build(v)))
+    result = validate(read_bytes(data, "名单.xlsx"), "名单.xlsx", ROSTER, build,
+                      key=lambda s: s["student_no"])
     assert result.good == [{"student_no": "20210001", "name": "张三", "want_cities": ["北京", "长三角"]}]
     assert result.rejected == ["名单.xlsx:3: 缺少必填字段 student_no（学号）"]
     assert any("未知字段“宿舍”" in w for w in result.warnings)

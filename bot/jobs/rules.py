@@ -110,20 +110,25 @@ class Checked(Generic[T]):
     error: str = ""
 
 
+def item_id(item: Any) -> str:
+    return str(getattr(item, "id"))
+
+
 @dataclass
 class Validation(Generic[T]):
     checked: list[Checked[T]] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)      # "file:line: why"
     warnings: list[str] = field(default_factory=list)
+    key: Callable[[Any], str] = item_id                    # what makes two rows the same item
 
     @property
     def good(self) -> list[T]:
-        """The usable items, a later row with the same id winning over an earlier one."""
+        """The usable items, a later row with the same key winning over an earlier one."""
         latest: dict[str, T] = {}
         for c in self.checked:
             if c.item is not None:
-                latest.pop(getattr(c.item, "id"), None)
-                latest[getattr(c.item, "id")] = c.item
+                latest.pop(self.key(c.item), None)
+                latest[self.key(c.item)] = c.item
         return list(latest.values())
 
 
@@ -132,9 +137,14 @@ def _where(source: str, line: int) -> str:
 
 
 def validate(rows: Iterable[Row], source: str, schema: Schema,
-             build: Callable[[Mapping[str, Any]], T]) -> Validation[T]:
-    """Every row through `schema`'s headers and `build`'s rules, with messages by line."""
-    out: Validation[T] = Validation()
+             build: Callable[[Mapping[str, Any]], T],
+             key: Callable[[Any], str] = item_id) -> Validation[T]:
+    """Every row through `schema`'s headers and `build`'s rules, with messages by line.
+
+    `build` gets the row's values by field name and raises RowError; `key` names an item
+    (a job's id; the roster would pass its student number).
+    """
+    out: Validation[T] = Validation(key=key)
     rows = list(rows)
     headers: list[str] = []
     for row in rows:
@@ -166,10 +176,9 @@ def validate(rows: Iterable[Row], source: str, schema: Schema,
             continue
         if unknown and hasattr(item, "extra"):
             item.extra = {str(k): text(v) for k, v in unknown.items() if text(v)}
-        item_id = getattr(item, "id")
-        if item_id in ids:
-            out.warnings.append(f"{where}: 与第 {ids[item_id]} 行是同一条（id“{item_id}”），"
-                                f"以后出现的为准")
-        ids[item_id] = row.line
+        name = key(item)
+        if name in ids:
+            out.warnings.append(f"{where}: 与第 {ids[name]} 行是同一条（{name}），以后出现的为准")
+        ids[name] = row.line
         out.checked.append(Checked(row.line, item))
     return out
