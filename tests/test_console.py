@@ -135,14 +135,26 @@ def test_the_workbench_adds_a_phrasing_in_one_click_and_the_question_closes(cons
         [e.what for e in ctx.stores.audit.recent()]
 
 
-def test_a_list_of_guesses_is_recorded_and_a_fix_outside_the_console_closes_it_too(console):
+def test_a_fix_made_in_the_yaml_file_closes_the_question_on_reload(console):
     ctx, app = console
-    from bot.console.workbench import recheck
-    BotTester(ctx).send("选调生和三方")
-    statuses = {u.example: u.status for u in ctx.stores.unanswered.search("", None)}
-    assert statuses.get("选调生和三方") == OPEN
-    recheck(ctx)
-    assert ctx.stores.unanswered.search("", OPEN)                     # still not answered well
+    from bot.runtime import Runtime
+    question = "三方协议被我家狗啃烂了咋整"
+    BotTester(ctx).send(question)
+    Runtime(ctx).watch_knowledge()            # what serve does: re-check after each reload
+    assert [u.example for u in ctx.stores.unanswered.search("", OPEN)] == [question]
+    path = ctx.knowledge.kb_dir / "faq" / "shouxu.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("similar: [", f"similar: [{question}, ", 1), encoding="utf-8")
+    assert ctx.knowledge.check()
+    assert ctx.stores.unanswered.search("", OPEN) == []
+    assert [u.status for u in ctx.stores.unanswered.search("", None)] == [RESOLVED]
+
+
+def test_a_question_answered_with_a_list_is_recorded(console):
+    ctx, app = console
+    reply = BotTester(ctx).send("选调生和三方")
+    assert "您是不是想问" in reply
+    assert [u.example for u in ctx.stores.unanswered.search("", OPEN)] == ["选调生和三方"]
 
 
 def test_an_edit_that_breaks_the_knowledge_base_is_refused_with_the_reason(console):

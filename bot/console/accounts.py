@@ -7,6 +7,7 @@ jobs and fairs; admins also accounts and broadcasts.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -47,9 +48,11 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got, base64.b64decode(digest))
 
 
-# Checked against when the name does not exist, so a wrong name costs as long as a wrong
-# password and timing does not tell which names exist.
-_DUMMY = hash_password(os.urandom(8).hex())
+@functools.lru_cache(maxsize=1)
+def _dummy() -> str:
+    """Checked against when the name does not exist, so a wrong name costs as long as a
+    wrong password and timing does not tell which names exist."""
+    return hash_password(os.urandom(8).hex())
 
 
 class Accounts:
@@ -81,7 +84,7 @@ class Accounts:
     def authenticate(self, name: str, password: str) -> StaffAccount | None:
         account = self.stores.staff.get(name)
         if account is None:
-            check_password(password, _DUMMY)
+            check_password(password, _dummy())
             return None
         return account if check_password(password, account.password_hash) else None
 
