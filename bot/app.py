@@ -11,10 +11,12 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Mapping
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .admin import admin_blueprint
+from .admin import admin_blueprint, refuse_unauthorized
+from .httperrors import chinese_message
+from .console.web import install as install_console
 from .clock import Clock
 from .config import ConfigError, load_config
 from .context import BotContext, build_context
@@ -53,6 +55,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
         raise ConfigError("知识库有错误，无法启动：" + "；".join(map(str, problems[:5])))
 
     app = Flask(__name__)
+    app.json.ensure_ascii = False          # DESIGN: JSON in UTF-8, Chinese not escaped
     app.config["MAX_CONTENT_LENGTH"] = ctx.settings.server.max_body_bytes
     app.extensions["bot"] = ctx
     dispatcher = Dispatcher(ctx)
@@ -69,6 +72,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
         app.extensions["feishu"] = feishu
         app.register_blueprint(feishu.blueprint())
     app.register_blueprint(admin_blueprint(ctx))
+    install_console(app, ctx)
 
     @app.get("/healthz")
     def healthz():
@@ -85,6 +89,15 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        """JSON for the staff API, a page for the console, plain text for the platforms."""
+        if request.path.startswith("/admin"):
+            refused = refuse_unauthorized(ctx)
+            if refused is not None:
+                return refused
+            return jsonify(error=chinese_message(exc), status=exc.code), exc.code
+        if request.path.startswith("/console"):
+            return render_template("error.html", code=exc.code,
+                                   message=chinese_message(exc)), exc.code
         return exc.description or exc.name, exc.code, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(Exception)

@@ -31,6 +31,7 @@ SECRET_NAMES = (
     "FEISHU_VERIFICATION_TOKEN",
     "FEISHU_ENCRYPT_KEY",
     "ADMIN_TOKEN",
+    "CONSOLE_SECRET_KEY",
 )
 
 # Secrets a channel cannot receive messages without, in the order they are reported.

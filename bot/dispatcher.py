@@ -53,8 +53,16 @@ class Dispatcher:
                 return replace(msg, kind="text", text=str(text), event=None)
         return msg
 
+    def _seen(self, msg: Message) -> None:
+        """Remember who wrote and when: the audience of broadcasts, and WeChat's 48-hour window."""
+        try:
+            self.ctx.stores.students.seen(msg.student, self.ctx.clock.now().timestamp())
+        except Exception:  # never let bookkeeping keep a student from an answer
+            log.warning("could not record a %s student as seen", msg.channel, exc_info=True)
+
     def handle(self, msg: Message) -> Reply:
         msg = self._menu_text(msg)
+        self._seen(msg)
         reply = self._route(msg)
         for hook in self.hooks:
             try:

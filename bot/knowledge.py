@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -45,6 +46,9 @@ class KnowledgeProvider:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self.last_problems: list[Problem] = []
+        self.last_loaded_at: float | None = None
+        # Called after a new knowledge base is swapped in (the workbench re-checks then).
+        self.listeners: list[Callable[[], None]] = []
 
     @property
     def current(self) -> Loaded:
@@ -81,6 +85,7 @@ class KnowledgeProvider:
                 return result
             quick = self.builder.quick(result.kb)
             self._current = Loaded(result.kb, quick)
+            self.last_loaded_at = time.time()
             self._version += 1
             self.complete = False
             version = self._version
@@ -107,6 +112,14 @@ class KnowledgeProvider:
                 self._current = Loaded(kb, matcher)
                 self.self_test = report
                 self.complete = True
+            else:
+                return
+        # Listeners (the workbench re-checks open questions) see the complete matcher.
+        for listener in list(self.listeners):
+            try:
+                listener()
+            except Exception:
+                log.exception("a knowledge-base listener failed")
 
     def check(self) -> bool:
         """Reload if any file changed since the last load; True if a reload was tried."""

@@ -19,6 +19,7 @@ from .context import BotContext
 from .delivery.sender import Sender
 from .delivery.transport import Transport
 from .jobs.feed import poll_feed
+from .push.broadcast import Broadcaster
 from .push.planner import PassResult, Planner
 from .push.quiet import QuietHours
 from .scheduler import Scheduler
@@ -67,6 +68,7 @@ def build_scheduler(ctx: BotContext, planner: Planner | None = None) -> Schedule
     sched.every("match_jobs", push.match_interval_seconds, planner.match_new_jobs)
     sched.every("digests", 60, lambda: planner.digests(clock.now()))
     sched.every("fair_reminders", 60, lambda: planner.reminders(clock.now()))
+    sched.every("broadcasts", 30, lambda: Broadcaster(ctx.stores, clock).send_due(clock.now()))
     if push.feed.url:
         sched.every("job_feed", push.feed.interval_seconds,
                     lambda: poll_feed(ctx.catalog, push.feed, clock.now()))
@@ -95,6 +97,8 @@ class Runtime:
     def watch_knowledge(self) -> None:
         """Pick up staff edits to the knowledge base every few seconds."""
         interval = self.ctx.settings.knowledge.reload_interval
+        from .console.workbench import recheck
+        self.ctx.knowledge.listeners.append(lambda: recheck(self.ctx))
         if interval > 0:
             self.ctx.knowledge.watch(interval)
             self._stops.append(self.ctx.knowledge.stop)

@@ -139,6 +139,7 @@ class SenderSettings:
 class TemplateSettings:
     digest_id: str
     reminder_id: str
+    broadcast_id: str
     fields: dict[str, str]
 
 

@@ -8,7 +8,7 @@ import sys
 from typing import Sequence
 
 from ..config import ConfigError
-from . import data, kb, processes
+from . import data, kb, processes, staff
 
 
 def _setup_logging(verbose: bool = False) -> None:
@@ -25,10 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
     processes.add_commands(sub)
     kb.add_commands(sub)
     data.add_commands(sub)
+    staff.add_commands(sub)
     return p
 
 
-QUIET_COMMANDS = ("kb", "chat")      # a conversation or a report, not a service log
+QUIET_COMMANDS = ("kb", "chat", "staff")      # a conversation or a report, not a service log
 
 
 def main(argv: Sequence[str] | None = None) -> int:

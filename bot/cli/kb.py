@@ -15,6 +15,7 @@ from ..kb.loader import load_kb
 from ..kb.model import KnowledgeBase
 from ..nlp.matcher import FaqMatcher
 from ..nlp.thresholds import SelfTest
+from ..store.unanswered import OPEN
 from .common import config_for
 
 
@@ -48,8 +49,10 @@ def _thresholds_line(loaded: Loaded) -> str:
     line = f"阈值（{how}）：直接回答 ≥ {t.answer:.2f}，列出选项 ≥ {t.suggest:.2f}。{loaded.meaning}。"
     r = loaded.self_test
     if r is not None:
-        line += (f"\n自测：{r.offtopic} 个无关问题拒答 {r.offtopic_declined:.0%}、直接回答 "
-                 f"{r.offtopic_direct:.1%}；{r.held_out} 个留出的问法排第一 {r.held_out_first:.0%}。")
+        line += f"\n自测：{r.offtopic} 个无关问题拒答 {r.offtopic_declined:.0%}、直接回答 {r.offtopic_direct:.1%}"
+        if r.held_out:
+            line += f"；{r.held_out} 个留出的问法排第一 {r.held_out_first:.0%}"
+        line += "。"
     return line
 
 
@@ -157,7 +160,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_unanswered(args: argparse.Namespace) -> int:
     ctx = build_context(config_for(args))
-    rows = ctx.stores.unanswered.top(args.limit)
+    rows = ctx.stores.unanswered.top(args.limit, status=OPEN)
     if args.json:
         print(json.dumps([r.__dict__ for r in rows], ensure_ascii=False))
         return 0

@@ -4,17 +4,42 @@ A declined question is recorded so staff can see what students ask that the KB l
 """
 from __future__ import annotations
 
+import re
+
+from ..clock import SHANGHAI
 from ..context import BotContext
 from ..message import Message, Reply
 from ..nlp.matcher import MatchResult
 from .base import contact_line
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_WORD = re.compile(r"[A-Za-z]+")
 
-def decline_reply(msg: Message, ctx: BotContext, result: MatchResult | None) -> Reply:
-    if result is not None and result.analysis.normalized:
+
+def worth_recording(text: str) -> bool:
+    """A question staff could act on: keyboard mashing (asdfghjkl) and lone symbols are not.
+
+    Students write Chinese, maybe with an English word; a text with no Chinese character
+    counts only when it has at least two words (an English question).
+    """
+    return len(_CJK.findall(text)) >= 2 or len(_WORD.findall(text)) >= 2
+
+
+def today(ctx: BotContext) -> str:
+    return ctx.clock.now().astimezone(SHANGHAI).date().isoformat()
+
+
+def record_unanswered(msg: Message, ctx: BotContext, result: MatchResult) -> None:
+    """Keep a question the bot could not answer well for the console's workbench."""
+    if result.analysis.normalized and worth_recording(msg.text):
         best = result.best
         ctx.stores.unanswered.record(result.analysis.normalized, msg.text,
-                              best.id if best else None, result.score)
+                                     best.id if best else None, result.score, today(ctx))
+
+
+def decline_reply(msg: Message, ctx: BotContext, result: MatchResult | None) -> Reply:
+    if result is not None:
+        record_unanswered(msg, ctx, result)
     text = "抱歉，这个问题我暂时回答不了，已经记下来转给老师完善。"
     topics = "、".join(ctx.knowledge.current.kb.categories()[:8])
     if topics:

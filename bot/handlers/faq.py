@@ -15,7 +15,7 @@ from ..knowledge import Loaded
 from ..message import Message, Reply
 from ..nlp.matcher import MatchResult
 from ..store.conversation import Choice
-from .fallback import decline_reply
+from .fallback import decline_reply, record_unanswered, today
 
 SUGGEST_INTRO = "您是不是想问："
 SUGGEST_FOOTER = "回复数字查看答案；都不是的话，换个说法再问我一次。"
@@ -65,12 +65,13 @@ class FaqHandler:
 
     def handle(self, msg: Message, ctx: BotContext, found: FaqFound) -> Reply:
         result, st = found.result, ctx.stores
+        st.faq_stats.outcome(today(ctx), result.decision)
         if result.decision == "decline":
             return decline_reply(msg, ctx, result)
-        if result.score < ctx.settings.unanswered.low_confidence_below:
-            best = result.best
-            st.unanswered.record(result.analysis.normalized, msg.text,
-                                 best.id if best else None, result.score)
+        # A "您是不是想问" list is not an answer: staff see it, whatever its confidence.
+        if (result.decision == "suggest"
+                or result.score < ctx.settings.unanswered.low_confidence_below):
+            record_unanswered(msg, ctx, result)
         if result.decision == "answer":
             entry = found.snapshot.kb.by_id(result.answer_id)
             st.faq_stats.hit(entry.id)

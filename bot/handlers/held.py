@@ -28,7 +28,8 @@ class HeldNoticesHook:
             outbox.enqueue(replace(n, id=n.id + HANDOVER_SUFFIX, attempt=0))
         jobs = sum(len(n.job_ids) for n in notices if n.kind == "digest")
         what = f"（其中 {jobs} 个新岗位）" if jobs else ""
-        head = f"您有 {len(notices)} 条新岗位推送{what}，马上逐条发给您。"
+        noun = "新岗位推送" if all(n.kind != "broadcast" for n in notices) else "新消息"
+        head = f"您有 {len(notices)} 条{noun}{what}，马上逐条发给您。"
         if reply.silent or not reply.text:
             return replace(reply, text=head, silent=False)
         return replace(reply, text=f"{head}\n\n{reply.text}")

@@ -16,6 +16,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -159,10 +160,13 @@ class VectorStore:
             missing = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in self._known))
             if missing:
                 embed = self.embedder.queries if kind == "query" else self.embedder.passages
-                for start in range(0, len(missing), 64):
-                    part = missing[start:start + 64]
-                    for t, v in zip(part, embed(part)):
-                        self._known[self._key(kind, t)] = v
+                parts = [missing[i:i + 64] for i in range(0, len(missing), 64)]
+                # Each call runs on one core with the GIL released: use them all while
+                # building (off the request path), so a first start is not cores times slower.
+                with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+                    for part, vecs in zip(parts, pool.map(embed, parts)):
+                        for t, v in zip(part, vecs):
+                            self._known[self._key(kind, t)] = v
                 self._save()
             if not texts:
                 return np.zeros((0, self.embedder.dim), dtype=np.float32)

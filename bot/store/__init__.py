@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import redis
 
-from ..clock import Clock
+from ..clock import SHANGHAI, Clock
 from ..settings import Settings
 from .conversation import ConversationStore
 from .deliveries import DeliveryLog
@@ -20,6 +20,10 @@ from .outbox import Outbox
 from .pending import PendingJobs
 from .prefs import PrefsStore
 from .ratelimit import RateLimiter
+from .broadcasts import BroadcastStore
+from .staff import AuditLog, KbHistory, StaffStore
+from .students import StudentDirectory
+from .uploads import UploadStash
 from .reminders import ReminderStore
 from .sent import SentJobs
 from .stats import FaqStats
@@ -50,6 +54,12 @@ class Stores:
     reminders: ReminderStore
     outbox: Outbox
     tokens: TokenStore
+    students: StudentDirectory
+    staff: StaffStore
+    audit: AuditLog
+    kb_history: KbHistory
+    broadcasts: BroadcastStore
+    uploads: UploadStash
 
     @classmethod
     def open(cls, client: redis.Redis, settings: Settings, clock: Clock) -> "Stores":
@@ -71,8 +81,15 @@ class Stores:
             pending=PendingJobs(client, keys),
             sent=sent,
             reminders=ReminderStore(client, keys),
-            outbox=Outbox(client, keys, push.sent_ttl_days * 86400, prefs, sent),
+            outbox=Outbox(client, keys, push.sent_ttl_days * 86400, prefs, sent,
+                          today=lambda: clock.now().astimezone(SHANGHAI).date().isoformat()),
             tokens=TokenStore(client, keys),
+            students=StudentDirectory(client, keys),
+            staff=StaffStore(client, keys),
+            audit=AuditLog(client, keys),
+            kb_history=KbHistory(client, keys),
+            broadcasts=BroadcastStore(client, keys),
+            uploads=UploadStash(client, keys),
         )
 
     def ping(self) -> bool:
@@ -81,6 +98,10 @@ class Stores:
             return bool(self.client.ping())
         except redis.RedisError:
             return False
+
+    def scheduler_leader(self) -> bool:
+        """Whether some scheduler holds the leadership lease now (the dashboard's health)."""
+        return bool(self.client.exists(self.keys.scheduler_lock()))
 
     def leader_lock(self, lease_seconds: float) -> LeaderLock:
         return LeaderLock(self.client, self.keys, self.clock, lease_seconds)

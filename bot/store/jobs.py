@@ -15,6 +15,12 @@ from ..records import Fair, Job
 from .keys import Keys
 
 
+def _existing(r: redis.Redis, key: str, ids: list[str]) -> set[str]:
+    if not ids:
+        return set()
+    return {i for i, raw in zip(ids, r.hmget(key, ids)) if raw is not None}
+
+
 class JobStore:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self.r, self.keys = client, keys
@@ -50,6 +56,10 @@ class JobStore:
             return {}
         return {i: Job.from_json(raw) for i, raw in zip(ids, self.r.hmget(self.keys.jobs(), ids)) if raw}
 
+    def existing(self, ids: list[str]) -> set[str]:
+        """Which of `ids` are stored (an import previews added vs updated with it)."""
+        return _existing(self.r, self.keys.jobs(), ids)
+
     def delete(self, job_id: str) -> bool:
         pipe = self.r.pipeline()
         pipe.hdel(self.keys.jobs(), job_id)
@@ -63,6 +73,11 @@ class JobStore:
             return {}
         raws = self.r.hmget(self.keys.job_terms(), ids)
         return {i: frozenset(raw.split("\t")) for i, raw in zip(ids, raws) if raw is not None}
+
+    def all(self) -> list[Job]:
+        """Every job, newest first (the console lists and searches these)."""
+        ids = self.r.zrevrange(self.keys.jobs_by_time(), 0, -1)
+        return list(self.many(ids).values()) if ids else []
 
     def newest_ids(self, limit: int = 2000) -> list[str]:
         return self.r.zrevrange(self.keys.jobs_by_time(), 0, limit - 1)
@@ -110,6 +125,9 @@ class FairStore:
         raw = self.r.hget(self.keys.fairs(), fair_id)
         return Fair.from_json(raw) if raw else None
 
+    def existing(self, ids: list[str]) -> set[str]:
+        return _existing(self.r, self.keys.fairs(), ids)
+
     def delete(self, fair_id: str) -> bool:
         pipe = self.r.pipeline()
         pipe.hdel(self.keys.fairs(), fair_id)
@@ -120,6 +138,13 @@ class FairStore:
         """Fairs starting in [start, end], earliest first."""
         ids = self.r.zrangebyscore(self.keys.fairs_by_start(), start.timestamp(), end.timestamp(),
                                    start=0, num=limit)
+        if not ids:
+            return []
+        return [Fair.from_json(raw) for raw in self.r.hmget(self.keys.fairs(), ids) if raw]
+
+    def all(self) -> list[Fair]:
+        """Every fair, latest start first."""
+        ids = self.r.zrevrange(self.keys.fairs_by_start(), 0, -1)
         if not ids:
             return []
         return [Fair.from_json(raw) for raw in self.r.hmget(self.keys.fairs(), ids) if raw]

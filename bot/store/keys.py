@@ -51,9 +51,56 @@ class Keys:
     def unanswered_best(self) -> str:
         return self._k("unanswered", "best")
 
+    def unanswered_status(self) -> str:
+        return self._k("unanswered", "status")
+
+    def unanswered_daily(self) -> str:
+        return self._k("unanswered", "daily")
+
     # FAQ statistics
     def faq_hits(self) -> str:
         return self._k("stats", "faq_hits")
+
+    def question_outcomes(self, day: str) -> str:
+        return self._k("stats", "questions", day)
+
+    def push_daily(self, day: str) -> str:
+        return self._k("stats", "push", day)
+
+    # students the bot has heard from (broadcast audiences)
+    def students_seen(self) -> str:
+        return self._k("students", "seen")
+
+    # the staff console: accounts, login throttling, audit trail, KB history, broadcasts
+    def staff_accounts(self) -> str:
+        return self._k("staff", "accounts")
+
+    def login_failures(self, who: str) -> str:
+        return self._k("staff", "login_failures", who)
+
+    def audit_log(self) -> str:
+        return self._k("audit")
+
+    def kb_history(self) -> str:
+        return self._k("kb", "history")
+
+    def kb_history_seq(self) -> str:
+        return self._k("kb", "history_seq")
+
+    def upload(self, token: str) -> str:
+        return self._k("upload", token)
+
+    def broadcasts(self) -> str:
+        return self._k("broadcast", "data")
+
+    def broadcast_seq(self) -> str:
+        return self._k("broadcast", "seq")
+
+    def broadcasts_due(self) -> str:
+        return self._k("broadcast", "due")
+
+    def broadcast_recipients(self, broadcast_id: str) -> str:
+        return self._k("broadcast", "recipients", broadcast_id)
 
     # jobs and fairs
     def jobs(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 import redis
 
@@ -85,9 +85,11 @@ class Claim:
 
 class Outbox:
     def __init__(self, client: redis.Redis, keys: Keys, state_ttl: int,
-                 prefs: PrefsStore, sent: SentJobs) -> None:
+                 prefs: PrefsStore, sent: SentJobs,
+                 today: Callable[[], str] | None = None) -> None:
         self.r, self.keys, self.state_ttl = client, keys, state_ttl
         self.prefs, self.sent = prefs, sent
+        self.today = today              # the Asia/Shanghai date, for per-day figures
         self._enqueue_once = client.register_script(_ENQUEUE_ONCE)
         self._promote = client.register_script(_PROMOTE)
         self._group_ready = False
@@ -157,6 +159,14 @@ class Outbox:
     def state(self, notice_id: str) -> str | None:
         return self.r.get(self.keys.notice_state(notice_id))
 
+    def states(self, notice_ids: list[str]) -> list[str | None]:
+        """The state of each notice (sent, dropped, held, sending:…; None while queued)."""
+        out: list[str | None] = []
+        for start in range(0, len(notice_ids), 1000):
+            chunk = notice_ids[start:start + 1000]
+            out.extend(self.r.mget([self.keys.notice_state(i) for i in chunk]))
+        return out
+
     def apply(self, entry: Entry, d: Disposition) -> None:
         """Record what became of `entry` and acknowledge it, in one transaction."""
         n = entry.notice
@@ -170,6 +180,10 @@ class Outbox:
         if d.retry_at is not None:
             pipe.zadd(self.keys.outbox_retry(), {(d.retry or n).to_json(): d.retry_at})
         pipe.hincrby(self.keys.push_stats(), d.stat, 1)
+        if self.today is not None:
+            day_key = self.keys.push_daily(self.today())
+            pipe.hincrby(day_key, d.stat, 1)
+            pipe.expire(day_key, 400 * 86400)
         pipe.xack(self.keys.outbox(), GROUP, entry.entry_id)
         pipe.xdel(self.keys.outbox(), entry.entry_id)
         pipe.execute()
@@ -193,6 +207,19 @@ class Outbox:
     # -- figures --------------------------------------------------------------------------------
     def stats(self) -> dict[str, int]:
         return {k: int(v) for k, v in self.r.hgetall(self.keys.push_stats()).items()}
+
+    def daily_stats(self, days: list[str]) -> dict[str, dict[str, int]]:
+        pipe = self.r.pipeline(transaction=False)
+        for day in days:
+            pipe.hgetall(self.keys.push_daily(day))
+        return {day: {k: int(v) for k, v in raw.items()} for day, raw in zip(days, pipe.execute())}
+
+    def oldest_waiting_age(self, now_ts: float) -> float | None:
+        """Seconds the oldest queued entry has waited (the sender's lag); None when empty."""
+        first = self.r.xrange(self.keys.outbox(), count=1)
+        if not first:
+            return None
+        return max(0.0, now_ts - int(first[0][0].split("-")[0]) / 1000)
 
     def backlog(self) -> dict[str, int]:
         self.ensure_group()

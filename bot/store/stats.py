@@ -1,4 +1,8 @@
-"""How often each FAQ entry was sent; ids are stable, so counts survive edits."""
+"""How often each FAQ entry was sent, and how questions ended each day.
+
+Ids are stable, so hit counts survive edits. Daily outcomes (answered, a "您是不是想问"
+list, declined) feed the console's dashboard; days are Asia/Shanghai dates.
+"""
 from __future__ import annotations
 
 import redis
@@ -15,3 +19,17 @@ class FaqStats:
 
     def counts(self) -> dict[str, int]:
         return {k: int(v) for k, v in self.r.hgetall(self.keys.faq_hits()).items()}
+
+    def outcome(self, day: str, decision: str) -> None:
+        """Count one question of `day` that ended in `decision` (answer, suggest, decline)."""
+        key = self.keys.question_outcomes(day)
+        pipe = self.r.pipeline(transaction=False)
+        pipe.hincrby(key, decision, 1)
+        pipe.expire(key, 400 * 86400)
+        pipe.execute()
+
+    def outcomes(self, days: list[str]) -> dict[str, dict[str, int]]:
+        pipe = self.r.pipeline(transaction=False)
+        for day in days:
+            pipe.hgetall(self.keys.question_outcomes(day))
+        return {day: {k: int(v) for k, v in raw.items()} for day, raw in zip(days, pipe.execute())}

@@ -1,6 +1,9 @@
 """Questions the bot declined or answered with low confidence, grouped for staff.
 
 Grouping is by normalized text, so 三方丢了咋办 and 三方丢了咋办？？ count as one.
+Each group has a status staff set in the console's workbench (open, done, ignored) or
+the re-check sets (resolved: the bot now answers it well). A done or resolved question
+asked again and still not answered well opens again; an ignored one stays ignored.
 """
 from __future__ import annotations
 
@@ -11,6 +14,9 @@ import redis
 
 from .keys import Keys
 
+OPEN, DONE, IGNORED, RESOLVED = "open", "done", "ignored", "resolved"
+REOPENS = (DONE, RESOLVED)
+
 
 @dataclass(frozen=True)
 class Unanswered:
@@ -19,13 +25,15 @@ class Unanswered:
     example: str
     best_id: str | None
     best_score: float
+    status: str = OPEN
 
 
 class UnansweredLog:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self.r, self.keys = client, keys
 
-    def record(self, normalized: str, original: str, best_id: str | None, score: float) -> None:
+    def record(self, normalized: str, original: str, best_id: str | None, score: float,
+               day: str = "") -> None:
         if not normalized:
             return
         pipe = self.r.pipeline()
@@ -33,18 +41,65 @@ class UnansweredLog:
         pipe.hsetnx(self.keys.unanswered_examples(), normalized, original[:500])
         pipe.hset(self.keys.unanswered_best(), normalized,
                   json.dumps([best_id, round(score, 3)]))
-        pipe.execute()
+        pipe.hget(self.keys.unanswered_status(), normalized)
+        if day:
+            pipe.hincrby(self.keys.unanswered_daily(), day, 1)
+        status = pipe.execute()[3]
+        if status in REOPENS:
+            self.r.hdel(self.keys.unanswered_status(), normalized)
 
-    def top(self, limit: int = 20) -> list[Unanswered]:
-        rows = self.r.zrevrange(self.keys.unanswered_counts(), 0, limit - 1, withscores=True)
+    def _rows(self, rows: list[tuple[str, float]]) -> list[Unanswered]:
         if not rows:
             return []
         names = [n for n, _ in rows]
-        examples = self.r.hmget(self.keys.unanswered_examples(), names)
-        bests = self.r.hmget(self.keys.unanswered_best(), names)
+        pipe = self.r.pipeline(transaction=False)
+        pipe.hmget(self.keys.unanswered_examples(), names)
+        pipe.hmget(self.keys.unanswered_best(), names)
+        pipe.hmget(self.keys.unanswered_status(), names)
+        examples, bests, statuses = pipe.execute()
         out = []
-        for (name, count), example, best in zip(rows, examples, bests):
+        for (name, count), example, best, status in zip(rows, examples, bests, statuses):
             best_id, score = json.loads(best) if best else (None, 0.0)
-            out.append(Unanswered(name, int(count), example or name, best_id, float(score)))
+            out.append(Unanswered(name, int(count), example or name, best_id, float(score),
+                                  status or OPEN))
         return out
 
+    def top(self, limit: int = 20, status: str | None = None) -> list[Unanswered]:
+        """Most asked first; `status` keeps only that status (None: all of them)."""
+        if status is None:
+            rows = self.r.zrevrange(self.keys.unanswered_counts(), 0, limit - 1, withscores=True)
+            return self._rows(rows)
+        return self.search("", status)[:limit]
+
+    def search(self, text: str = "", status: str | None = OPEN) -> list[Unanswered]:
+        """Every question containing `text` with `status`, most asked first."""
+        rows = self.r.zrevrange(self.keys.unanswered_counts(), 0, -1, withscores=True)
+        found = [u for u in self._rows(rows) if status is None or u.status == status]
+        if text:
+            needle = text.lower()
+            found = [u for u in found if needle in u.example.lower() or needle in u.normalized]
+        return found
+
+    def set_status(self, normalized: str, status: str) -> bool:
+        """False when no such question was recorded."""
+        if self.r.zscore(self.keys.unanswered_counts(), normalized) is None:
+            return False
+        if status == OPEN:
+            self.r.hdel(self.keys.unanswered_status(), normalized)
+        else:
+            self.r.hset(self.keys.unanswered_status(), normalized, status)
+        return True
+
+    def status_of(self, normalized: str) -> str:
+        return self.r.hget(self.keys.unanswered_status(), normalized) or OPEN
+
+    def daily(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self.r.hgetall(self.keys.unanswered_daily()).items()}
+
+    def counts_by_status(self) -> dict[str, int]:
+        rows = self.r.zrevrange(self.keys.unanswered_counts(), 0, -1)
+        statuses = self.r.hmget(self.keys.unanswered_status(), rows) if rows else []
+        out = {OPEN: 0, DONE: 0, IGNORED: 0, RESOLVED: 0}
+        for s in statuses:
+            out[s or OPEN] = out.get(s or OPEN, 0) + 1
+        return out

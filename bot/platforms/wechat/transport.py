@@ -14,6 +14,7 @@ from .api import WeChatApi, WeChatApiError, WeChatNetworkError
 
 STOP = (43004, 43101)
 HOLD_CODES = (45015, 45047)
+FIELD_LIMIT = 20        # WeChat shows at most 20 characters of a template field (since 2023)
 RETRY_CODES = (45009, -1, 45011, 40001, 42001)
 
 
@@ -25,7 +26,7 @@ class WeChatTransport:
 
     def deliver(self, notice: Notice) -> Outcome:
         try:
-            if self.settings.mode == "template" and notice.kind != "answer":
+            if self._as_template(notice):
                 self._template(notice)
             else:
                 self.api.send_text(notice.user_id, notice.text())
@@ -42,6 +43,12 @@ class WeChatTransport:
             return Outcome(Status.RETRY, "network")
         return Outcome(Status.SENT)
 
+    def _as_template(self, notice: Notice) -> bool:
+        """Template mode, except answers; a broadcast with no template of its own goes as text."""
+        if self.settings.mode != "template" or notice.kind == "answer":
+            return False
+        return notice.kind != "broadcast" or bool(self.settings.template.broadcast_id)
+
     def _template(self, notice: Notice) -> None:
         template = self.settings.template
         template_id = getattr(template, f"{notice.kind}_id", "")
@@ -49,5 +56,11 @@ class WeChatTransport:
             raise WeChatApiError(40037, f"no template id configured for {notice.kind}")
         parts = {"title": notice.title, "summary": notice.summary, "time": notice.time,
                  "reason": notice.reason, "footer": notice.footer}
-        data = {name: parts.get(part, "") for name, part in template.fields.items()}
+        data = {name: _field(parts.get(part, "")) for name, part in template.fields.items()}
         self.api.send_template(notice.user_id, template_id, data, notice.url)
+
+
+def _field(value: str) -> str:
+    """One template field within WeChat's 20 characters; the details are behind the link."""
+    value = " ".join(value.split())
+    return value if len(value) <= FIELD_LIMIT else value[:FIELD_LIMIT - 1] + "…"
