@@ -9,6 +9,8 @@ is scored again with words and meaning together. The confidence models are in
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Sequence
 
 import numpy as np
@@ -21,6 +23,7 @@ from .model import LEXICAL, SEMANTIC, Candidate, ConfidenceModel, MatchResult, T
 from .semantic import Meaning, SemanticIndex, SemanticScores
 
 SEMANTIC_CANDIDATES = 4   # entries closest in meaning added to the lexical short list
+RECENT = 2048             # results kept for questions asked again word for word
 
 
 class FaqMatcher:
@@ -36,6 +39,8 @@ class FaqMatcher:
         self.semantic: SemanticIndex | None = None
         if meaning is not None:
             self.semantic = SemanticIndex(kb.entries, meaning, self._prepare)
+        self._recent: OrderedDict[tuple[str, int], MatchResult] = OrderedDict()
+        self._lock = threading.Lock()
 
     def _prepare(self, text: str) -> str:
         """What the meaning model reads: normalized, homophones repaired, own words kept."""
@@ -46,6 +51,14 @@ class FaqMatcher:
         clone = object.__new__(FaqMatcher)
         clone.__dict__.update(self.__dict__)
         clone.thresholds = thresholds
+        clone._recent, clone._lock = OrderedDict(), threading.Lock()
+        return clone
+
+    def cold(self) -> "FaqMatcher":
+        """The same indexes with nothing remembered of past questions (for timing)."""
+        clone = self.with_thresholds(self.thresholds)
+        if self.semantic is not None:
+            clone.semantic = self.semantic.forgetful()
         return clone
 
     # -- matching ----------------------------------------------------------------------
@@ -55,10 +68,23 @@ class FaqMatcher:
         return [c for c in result.candidates if c.score >= t.suggest][:t.max_suggestions]
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
+        """The decision for `text`. An office hears the same questions again and again, so
+        recent results are kept (in memory only) for identical texts."""
+        key = (text, limit)
+        with self._lock:
+            hit = self._recent.get(key)
+            if hit is not None:
+                self._recent.move_to_end(key)
+                return hit
         a = self.analyzer.analyze(text)
         candidates, semantic = self.rank(a)
         candidates = candidates[:limit]
-        return MatchResult(a, tuple(candidates), decide(candidates, self.thresholds, a), semantic)
+        result = MatchResult(a, tuple(candidates), decide(candidates, self.thresholds, a), semantic)
+        with self._lock:
+            self._recent[key] = result
+            if len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
+        return result
 
     def rank(self, a: Analysis, force: str | None = None) -> tuple[list[Candidate], bool]:
         """Candidates best first, and whether the meaning model was consulted.
