@@ -61,12 +61,12 @@ def _child(args) -> tuple[float, float]:
 
 
 def run(n: int = 3000, processes: int | None = None) -> dict:
-    from bot.store.connection import connect
+    from bot.store.embedded import EmbeddedRedis
 
     processes = processes or os.cpu_count() or 2
     with tempfile.TemporaryDirectory() as tmp:
-        server = connect(None, Path(tmp))
-        url = f"unix://{server.socket_file}"
+        server = EmbeddedRedis.acquire(Path(tmp))
+        url = f"unix://{server.socket_path}"
         start, end = _ours(url, n, 0)
         one = n / (end - start)
         start_at = time.time() + 8
@@ -77,7 +77,7 @@ def run(n: int = 3000, processes: int | None = None) -> dict:
         bare.add_url_rule("/wechat", "w", lambda: "success", methods=["POST"])
         client = bare.test_client()
         floor = _rate(lambda i: client.post("/wechat", data=b"<xml/>", content_type="text/xml"), n)
-        server.shutdown()
+        server.release()
     return {"one_core_per_s": one, "processes": processes,
             "all_cores_per_s": together, "bare_flask_per_s": floor}
 

@@ -94,7 +94,9 @@ def admin_blueprint(ctx: BotContext) -> Blueprint:
         held = {k.split(":", 1)[1]: v for k, v in stats.items() if k.startswith("held:")}
         retries = {k.split(":", 1)[1]: v for k, v in stats.items() if k.startswith("retry:")}
         skipped = {k.split(":", 1)[1]: v for k, v in stats.items() if k.startswith("skipped:")}
-        return jsonify(sent=stats.get("sent", 0), failed=failed, failed_total=sum(failed.values()),
+        return jsonify(sent=stats.get("sent", 0), uncertain=stats.get("uncertain", 0),
+                       uncertain_recent=st.outbox.uncertain(),
+                       failed=failed, failed_total=sum(failed.values()),
                        held=held, held_total=sum(held.values()), retries=retries,
                        skipped=skipped, outbox=st.outbox.backlog())
 

@@ -1,10 +1,11 @@
 """Everything a handler may use, built once per process from the configuration."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .clock import Clock
 from .config import Config
+from .health import Health
 from .jobs.ingest import Catalog
 from .knowledge import KnowledgeProvider
 from .nlp.matcher import Thresholds
@@ -20,6 +21,7 @@ class BotContext:
     clock: Clock
     stores: Stores
     knowledge: KnowledgeProvider
+    health: Health = field(default_factory=Health)
 
     @property
     def settings(self) -> Settings:
@@ -43,14 +45,14 @@ def thresholds_from(settings: Settings) -> Thresholds:
 
 def knowledge_for(config: Config, clock: Clock) -> KnowledgeProvider:
     return KnowledgeProvider(config.knowledge_dir, thresholds_from(config.settings),
-                             today=lambda: clock.now().date())
+                             today=lambda: clock.now().date(), keep_dir=config.data_dir)
 
 
 def build_context(config: Config, clock: Clock | None = None, client=None,
                   knowledge: KnowledgeProvider | None = None) -> BotContext:
     """The context of one process; `client` and `knowledge` let tests share theirs."""
     clock = clock or Clock()
-    client = client or connect(config.redis_url, config.data_dir)
+    client = client or connect(config.redis_url, config.data_dir, config.settings.redis)
     return BotContext(config=config, clock=clock,
                       stores=Stores.open(client, config.settings, clock),
                       knowledge=knowledge or knowledge_for(config, clock))

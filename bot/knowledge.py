@@ -1,7 +1,10 @@
 """The knowledge base being served, and picking up staff edits without a restart.
 
 A reload builds the new matcher completely before swapping it in; an edit with errors
-is logged with its `file:line` and the last good knowledge base keeps answering.
+is logged with its `file:line` and the last good knowledge base keeps answering. With a
+data directory, the last good one is also kept on disk (`kb.keep`), so a bot restarted
+while a file has an error starts with it, loudly: the log and /healthz name the broken
+file and line until the file is fixed.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from .kb.keep import KeptKnowledge
 from .kb.loader import LoadResult, Problem, load_kb, watched_files
 from .kb.model import KnowledgeBase
 from .nlp.matcher import FaqMatcher, Thresholds
@@ -27,15 +31,17 @@ class Loaded:
 
 class KnowledgeProvider:
     def __init__(self, kb_dir: Path, thresholds: Thresholds,
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] = date.today, keep_dir: Path | None = None) -> None:
         self.kb_dir = kb_dir
         self.thresholds = thresholds
         self._today = today
+        self._keep = KeptKnowledge(keep_dir, kb_dir) if keep_dir is not None else None
         self._current: Loaded | None = None
         self._fingerprint: tuple = ()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self.last_problems: list[Problem] = []
+        self.serving_kept: str | None = None    # set when serving the copy kept on disk
 
     @property
     def current(self) -> Loaded:
@@ -45,6 +51,11 @@ class KnowledgeProvider:
             raise RuntimeError("knowledge base has errors: " +
                                "; ".join(map(str, self.last_problems[:3])))
         return self._current
+
+    @property
+    def errors(self) -> list[Problem]:
+        """What is wrong with the files as they are now (empty when they loaded)."""
+        return [p for p in self.last_problems if not p.warning]
 
     def _stat(self) -> tuple:
         out = []
@@ -60,7 +71,10 @@ class KnowledgeProvider:
         """Load now; swap in only a knowledge base without errors."""
         with self._lock:
             fingerprint = self._stat()
-            result = load_kb(self.kb_dir, today=self._today())
+            source = self._keep.stage() if self._keep else self.kb_dir
+            result = load_kb(source, today=self._today())
+            if self._keep and result.kb is None:
+                self._keep.discard(source)
             self._fingerprint = fingerprint
             self.last_problems = result.problems
             for p in result.problems:
@@ -69,10 +83,31 @@ class KnowledgeProvider:
                 if self._current is not None:
                     log.error("知识库修改有错误，继续使用上一个正确版本（%d 条问答）",
                               len(self._current.kb.entries))
+                else:
+                    self._start_with_kept()
                 return result
             self._current = Loaded(result.kb, FaqMatcher(result.kb, self.thresholds))
+            if self._keep:
+                self._keep.promote(source)
+            self.serving_kept = None
             log.info("知识库已加载：%d 条问答", len(result.kb.entries))
             return result
+
+    def _start_with_kept(self) -> None:
+        """No knowledge base yet and the files have errors: serve the one kept on disk."""
+        kept = self._keep.kept() if self._keep else None
+        if kept is None:
+            return
+        good = load_kb(kept, today=self._today())
+        if good.kb is None:
+            log.error("上次保存的正确知识库（%s）也无法加载", kept)
+            return
+        self._current = Loaded(good.kb, FaqMatcher(good.kb, self.thresholds))
+        self.serving_kept = KeptKnowledge.saved_at(kept)
+        first = self.errors[0] if self.errors else "?"
+        log.error("知识库文件有错误（%s），已改用上次正确的版本启动：%d 条问答，保存于 %s（%s）。"
+                  "改正文件并保存后几秒内自动生效", first, len(good.kb.entries),
+                  self.serving_kept, kept)
 
     def check(self) -> bool:
         """Reload if any file changed since the last load; True if a reload was tried."""

@@ -27,11 +27,15 @@ class ServerSettings:
     port: int
     threads: int
     max_body_bytes: int
+    connection_limit: int
+    channel_timeout: int
 
 
 @dataclass(frozen=True)
 class RedisSettings:
     namespace: str
+    socket_timeout: float
+    retry_after: float
 
 
 @dataclass(frozen=True)
@@ -52,17 +56,20 @@ class NlpSettings:
 class ConversationSettings:
     choices_ttl: int
     more_ttl: int
+    max_message_chars: int
 
 
 @dataclass(frozen=True)
 class DedupSettings:
-    ttl: int
+    reply_ttl: int
     wait_for_first: float
 
 
 @dataclass(frozen=True)
 class WeChatSettings:
     enabled: bool | Literal["auto"]
+    encrypt_mode: Literal["auto", "plain", "compatible", "safe"]
+    max_age_seconds: int
     reply_deadline: float
     max_reply_bytes: int
     menu: dict[str, str]
@@ -85,6 +92,7 @@ class FeishuSettings:
     enabled: bool | Literal["auto"]
     bot_open_id: str
     max_reply_bytes: int
+    max_age_seconds: int
     api: FeishuApiSettings
 
 
@@ -124,6 +132,7 @@ class SenderSettings:
     threads: int
     batch: int
     claim_idle_ms: int
+    stall_seconds: float
     max_attempts: int
     backoff_seconds: float
     rate_per_second: dict[str, int]

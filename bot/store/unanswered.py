@@ -1,6 +1,7 @@
 """Questions the bot declined or answered with low confidence, grouped for staff.
 
 Grouping is by normalized text, so 三方丢了咋办 and 三方丢了咋办？？ count as one.
+Recording never stands in the way of an answer: while Redis is down it is skipped.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 import redis
 
+from .guard import StoreUnavailable
 from .keys import Keys
 
 
@@ -33,7 +35,10 @@ class UnansweredLog:
         pipe.hsetnx(self.keys.unanswered_examples(), normalized, original[:500])
         pipe.hset(self.keys.unanswered_best(), normalized,
                   json.dumps([best_id, round(score, 3)]))
-        pipe.execute()
+        try:
+            pipe.execute()
+        except StoreUnavailable:
+            pass
 
     def top(self, limit: int = 20) -> list[Unanswered]:
         rows = self.r.zrevrange(self.keys.unanswered_counts(), 0, limit - 1, withscores=True)
