@@ -62,6 +62,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         serve(app, host=host, port=port, threads=server.threads, ident="jyzs",
               connection_limit=server.connection_limit, channel_timeout=server.channel_timeout,
               asyncore_use_poll=True)   # poll: no select() limit of 1,024 open sockets
+    except KeyboardInterrupt:   # a stop that came before waitress's own loop caught it
+        pass
     finally:
         runtime.stop()
     print("就业助手已停止", flush=True)
