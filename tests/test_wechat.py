@@ -310,7 +310,7 @@ def test_slow_answer_past_the_deadline_gets_a_holding_reply_and_is_kept(make_ctx
     assert content == HOLDING_TEXT
     gate.release.set()
     for _ in range(200):                 # a retry meanwhile would get the holding reply
-        if ctx.stores.deliveries.reply("wechat", "msg:99002") != HOLDING_TEXT:
+        if ctx.stores.deliveries.reply("wechat", "msg:99002") == "答案：很慢的问题":
             break
         threading.Event().wait(0.01)
     assert ctx.stores.deliveries.reply("wechat", "msg:99002") == "答案：很慢的问题"
@@ -326,10 +326,11 @@ def test_late_answer_is_sent_as_a_customer_service_message(push_ctx, fake_wechat
     wx = client_for(_gated_app(ctx, gate, on_late_reply=late_answers_to(ctx)))
     assert wx.ask("半夜的慢问题", user="oNight", msg_id=99003) == HOLDING_SENT_LATER
     gate.release.set()
-    for _ in range(200):
-        if ctx.stores.deliveries.reply("wechat", "msg:99003") != HOLDING_SENT_LATER:
+    for _ in range(200):                 # answered, and queued to be sent
+        if ctx.stores.outbox.backlog()["queued"]:
             break
         threading.Event().wait(0.01)
+    assert ctx.stores.deliveries.reply("wechat", "msg:99003") == "答案：半夜的慢问题"
     clock.advance(13 * 3600)                            # 23:00 in Shanghai: quiet hours hold
     assert build_sender(ctx).drain() == {"sent": 1}     # pushes, never an awaited answer
     [call] = fake_wechat.sent_to("oNight")
