@@ -33,8 +33,8 @@ class Serve:
     """One `serve` process on a data directory, with WeChat in plain mode."""
 
     def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None,
-                 command: str = "serve") -> None:
-        self.data_dir, self.port = data_dir, free_port()
+                 command: str = "serve", port: int | None = None) -> None:
+        self.data_dir, self.port = data_dir, port or free_port()
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("WECHAT_", "FEISHU_", "BOT_", "REDIS_URL"))}
         env.update({"BOT_DATA_DIR": str(data_dir), "WECHAT_TOKEN": TOKEN, **(extra_env or {})})
@@ -71,20 +71,7 @@ class Serve:
             return json.loads(resp.read())
 
     def ask(self, text: str, user: str, msg_id: int, timeout: float = 30) -> tuple[int, str]:
-        """A signed plain-mode WeChat text message; (HTTP status, body)."""
-        now, nonce = str(int(time.time())), f"n{msg_id}"
-        xml = (f"<xml><ToUserName><![CDATA[gh_career]]></ToUserName>"
-               f"<FromUserName><![CDATA[{user}]]></FromUserName><CreateTime>{now}</CreateTime>"
-               f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{text}]]></Content>"
-               f"<MsgId>{msg_id}</MsgId></xml>")
-        query = f"signature={sign(TOKEN, now, nonce)}&timestamp={now}&nonce={nonce}"
-        request = urllib.request.Request(self.url(f"/wechat?{query}"), data=xml.encode(),
-                                         headers={"Content-Type": "text/xml"})
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as resp:
-                return resp.status, resp.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode(errors="replace")
+        return ask_wechat(self.port, text, user, msg_id, timeout)
 
     def stop(self) -> int:
         if self.proc.poll() is None:
@@ -95,6 +82,23 @@ class Serve:
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=30)
+
+
+def ask_wechat(port: int, text: str, user: str, msg_id: int, timeout: float = 30) -> tuple[int, str]:
+    """A signed plain-mode WeChat text message to a serve on `port`: (HTTP status, body)."""
+    now, nonce = str(int(time.time())), f"n{msg_id}"
+    xml = (f"<xml><ToUserName><![CDATA[gh_career]]></ToUserName>"
+           f"<FromUserName><![CDATA[{user}]]></FromUserName><CreateTime>{now}</CreateTime>"
+           f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{text}]]></Content>"
+           f"<MsgId>{msg_id}</MsgId></xml>")
+    query = f"signature={sign(TOKEN, now, nonce)}&timestamp={now}&nonce={nonce}"
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/wechat?{query}", data=xml.encode(),
+                                     headers={"Content-Type": "text/xml"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            return resp.status, resp.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode(errors="replace")
 
 
 def redis_servers_in(directory: Path) -> list[int]:
