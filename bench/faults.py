@@ -173,7 +173,9 @@ def kill_worker(total: int = 4000, threads: int = 16) -> None:
     from tests.support.fakes import FakeWeChat
 
     with RedisServer() as redis:
-        fake = FakeWeChat(delay=0.002).start()
+        fake = FakeWeChat(delay=0.002)
+        fake.server.socket.listen(256)              # a busy API accepts; it does not refuse
+        fake.start()
         ctx = build_context(load_config({"redis": {"namespace": "killw"}, "redis_url": redis.url,
                                          "secrets": WECHAT_SECRETS}, env={}))
         pipe = redis.client().pipeline(transaction=False)
@@ -183,7 +185,7 @@ def kill_worker(total: int = 4000, threads: int = 16) -> None:
         env = {**os.environ, "REDIS_URL": redis.url, "BOT_REDIS__NAMESPACE": "killw",
                "WECHAT_API_BASE": fake.url, "WECHAT_APPID": WECHAT_SECRETS["WECHAT_APPID"],
                "WECHAT_APPSECRET": WECHAT_SECRETS["WECHAT_APPSECRET"],
-               "BOT_PUSH__SENDER__THREADS": str(threads),
+               "BOT_PUSH__SENDER__THREADS": str(threads), "BOT_PUSH__SENDER__BACKOFF_SECONDS": "1",
                "BOT_PUSH__QUIET_HOURS": '{"start": "00:00", "end": "00:00"}'}
         fake.gate.clear()
         fake.hold_after = total // 3
@@ -199,7 +201,8 @@ def kill_worker(total: int = 4000, threads: int = 16) -> None:
         fake.gate.set()
         stats: dict[str, int] = {}
         taken_over = None
-        while sum(stats.values()) < total:
+        final = ("sent", "uncertain", "failed:")
+        while sum(v for k, v in stats.items() if k.startswith(final)) < total:
             time.sleep(0.05)
             stats = ctx.stores.outbox.stats()
             if taken_over is None and stats.get("uncertain"):

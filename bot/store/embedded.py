@@ -105,7 +105,9 @@ class EmbeddedRedis:
                 server._thread.start()
             server.users += 1
         if not server._ready.wait(START_TIMEOUT) and not server.answers():
-            raise redis.ConnectionError(f"embedded Redis in {key} did not start; see {key / 'redis.log'}")
+            server.release()
+            raise redis.ConnectionError(f"内置 Redis 没能启动，请查看 {key / 'redis.log'}"
+                                        "（或设置 REDIS_URL 使用外部 Redis）")
         return server
 
     def release(self) -> None:
@@ -153,6 +155,8 @@ class EmbeddedRedis:
                 self._ready.set()             # another process of the bot owns it
             return
         if self._child is not None and self._child.poll() is None:
+            if not self._ready.is_set() and self.answers():     # done loading a large file
+                self._ready.set()
             return
         if self._child is not None:
             self.restarts += 1
@@ -160,7 +164,12 @@ class EmbeddedRedis:
                       self._child.returncode)
         self._ready.clear()
         self._stop_leftover()
-        self._start()
+        try:
+            self._start()
+        except RuntimeError as exc:
+            log.error("%s; trying again in 5 s", exc)
+            self._stop.wait(5)
+            return
         self._ready.set()
 
     def _take_lock(self) -> bool:
@@ -183,8 +192,11 @@ class EmbeddedRedis:
                                        stderr=subprocess.DEVNULL, preexec_fn=_parent_death_signal)
         deadline = time.monotonic() + START_TIMEOUT
         while not self.answers():
-            if self._child.poll() is not None or time.monotonic() > deadline:
+            if self._child.poll() is not None:
                 raise RuntimeError(f"redis-server did not start; see {self.data_dir / 'redis.log'}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server is slow to answer (loading its data?); "
+                                   f"see {self.data_dir / 'redis.log'}")
             time.sleep(0.02)
         log.info("embedded Redis started (pid %d, %s)", self._child.pid, self.socket_path)
 
@@ -224,13 +236,16 @@ def _socket_path(data_dir: Path) -> str:
 
 
 def _is_redis_server(pid: int) -> bool:
+    """A live redis-server (never some other process that reused a stale pid)."""
     try:
         os.kill(pid, 0)
     except OSError:
         return False
     cmdline = Path(f"/proc/{pid}/cmdline")
-    if not cmdline.parent.exists():
-        return True                            # no /proc: trust the pid file
+    if not Path("/proc/self").exists():        # no /proc (macOS): ask ps
+        found = subprocess.run(["ps", "-p", str(pid), "-o", "command="], capture_output=True,
+                               text=True)
+        return "redis-server" in found.stdout
     try:
         return b"redis-server" in cmdline.read_bytes() and "\nState:\tZ" not in \
             Path(f"/proc/{pid}/status").read_text()
