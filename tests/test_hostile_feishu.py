@@ -88,3 +88,18 @@ def test_json_nested_deep_to_the_staff_api_is_a_4xx(make_ctx, depth):
     response = app.test_client().post("/admin/jobs", json=nested,
                                       headers={"Authorization": "Bearer admin-secret"})
     assert response.status_code < 500
+
+
+def test_a_retry_signed_afresh_acts_once_and_an_hours_late_one_is_refused(make_ctx, feishu, clock):
+    """Feishu signs every retry anew; its event keeps its create_time."""
+    app, ev = feishu_app(make_ctx, feishu)
+    event = feishu_text("订阅 Java", user="ou_retried", message_id="om_retried")
+    event["header"]["create_time"] = str(int(clock.now().timestamp() * 1000))
+    assert ev.post(event).status_code == 200
+    settle(app)
+    clock.advance(300)                                   # the retry after 5 minutes
+    assert ev.post(event).status_code == 200
+    clock.advance(3600)                                  # and the one after an hour
+    assert ev.post(event).status_code == 403
+    settle(app)
+    assert len(feishu.calls("reply")) == 1

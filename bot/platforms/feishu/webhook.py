@@ -7,8 +7,10 @@ from a worker thread. The long connection (`feishu_ws`) hands its events to the 
 
 Only this package knows Flask and lark-oapi; the core sees a `Message` and gives back
 an answer already fitted to Feishu's size. Every malformed request gets a 4xx at once,
-and so does one older (or newer) than `max_age_seconds`: by its signed request time when
-signed, else by the event's create_time, so a captured request cannot be replayed.
+and so does one further from now than `max_age_seconds`, by its signed request time and
+by its event's create_time: a captured request cannot be replayed, and Feishu's own late
+retries (after 1 h and 6 h) find the event too old rather than forgotten. Event ids are
+remembered until create_time + max_age, as long as any copy could still be accepted.
 """
 from __future__ import annotations
 
@@ -82,10 +84,11 @@ class FeishuChannel:
             abort(401, "missing X-Lark-Signature")
         try:
             self._check_token(header(payload).get("token"))
-            sent_at = signed_at if signed_at is not None else created_at(payload)
-            if abs(self.ctx.clock.now().timestamp() - sent_at) > self.max_age:
-                abort(403, "request time too far from now: a replayed request, or a wrong clock")
-            return jsonify(self.handle_event(payload, sent_at + self.max_age))
+            created, now = created_at(payload), self.ctx.clock.now().timestamp()
+            for when in (created, signed_at if signed_at is not None else created):
+                if abs(now - when) > self.max_age:
+                    abort(403, "request time too far from now: a replayed request, or a wrong clock")
+            return jsonify(self.handle_event(payload, created + self.max_age))
         except BadEvent as exc:
             abort(400, f"not a Feishu event: {exc}")
 
