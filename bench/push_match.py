@@ -57,7 +57,7 @@ def run() -> dict:
     rng = random.Random(2026)
     config = load_config({"redis": {"namespace": f"bench-{uuid.uuid4().hex[:6]}"}})
     client = connect(config.redis_url, config.data_dir if config.redis_url else
-                     __import__("pathlib").Path(tempfile.mkdtemp()))
+                     __import__("pathlib").Path(tempfile.mkdtemp()), config.settings.redis)
     stores = Stores.open(client, config.settings, Clock())
     keys = stores.keys
     vocab = load_vocab(config.settings.push.vocabulary)
@@ -98,8 +98,7 @@ def run() -> dict:
 
     for key in client.scan_iter(keys.pattern(), count=5000):
         client.delete(key)
-    if not config.redis_url:
-        client.shutdown()  # the embedded server: do not leave it running
+    client.close()  # an embedded server stops with its last client
     return {"subscriptions": SUBSCRIPTIONS, "jobs": JOBS, "groups": len(index.groups),
             "students_matched": len(matches), "pairs": pairs,
             "index_s": t1 - t0, "match_s": t2 - t1, "queue_s": t3 - t2, "total_s": t3 - t0,

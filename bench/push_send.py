@@ -59,7 +59,7 @@ def run(threads: int = 64) -> dict:
                                        "sender": {"threads": threads, "batch": threads,
                                                   "rate_per_second": {"wechat": 5000}}}})
         client = connect(config.redis_url, config.data_dir if config.redis_url
-                         else Path(tempfile.mkdtemp()))
+                         else Path(tempfile.mkdtemp()), config.settings.redis)
         ctx = build_context(config, clock=Clock(), client=client)
         pipe = client.pipeline(transaction=False)
         for i in range(NOTICES):
@@ -84,8 +84,7 @@ def run(threads: int = 64) -> dict:
         baseline = _one_at_a_time(url, sender.transports["wechat"].api.token.get())
         for key in client.scan_iter(ctx.stores.keys.pattern(), count=5000):
             client.delete(key)
-        if not config.redis_url:
-            client.shutdown()  # the embedded server: do not leave it running
+        client.close()  # an embedded server stops with its last client
         return {"notices": NOTICES, "threads": threads, "delay_ms": DELAY * 1000,
                 "seconds": elapsed, "per_second": NOTICES / elapsed, "stats": stats,
                 "baseline_per_second": baseline}

@@ -120,16 +120,16 @@ def serve_memory_mb() -> float:
 
 
 def run(n: int = 3000, processes: int | None = None) -> dict:
-    from bot.store.connection import connect
+    from bot.store.embedded import EmbeddedRedis
 
     processes = processes or os.cpu_count() or 2
     pool = questions()
     with tempfile.TemporaryDirectory() as tmp:
-        server = connect(None, Path(tmp))
-        url = f"unix://{server.socket_file}"
+        server = EmbeddedRedis.acquire(Path(tmp))
+        url = f"unix://{server.socket_path}"
         zipf = _together(url, [zipf_mix(pool, n, seed=k) for k in range(processes)])
         distinct = _together(url, [pool[k::processes] for k in range(processes)])
-        server.shutdown()
+        server.release()
     return {"processes": processes, "zipf_per_s": zipf, "distinct_per_s": distinct,
             "distinct_questions": len(pool), "bare_flask_per_s": _bare(n),
             "serve_rss_mb": serve_memory_mb()}

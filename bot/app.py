@@ -1,9 +1,10 @@
 """The WSGI application factory: `bot.app:create_app()`.
 
 Configuration is layered (settings file, environment, then `overrides` from tests); a
-missing secret or a broken knowledge base stops start-up with one clear line. The
-factory starts no thread: watching the knowledge base, the scheduler and the sender
-are started and stopped by `bot.runtime`.
+missing secret stops start-up with one clear line, and so does a broken knowledge base
+when no good one was ever kept (otherwise the bot starts with the kept one and says so
+in the log and /healthz). The factory starts no thread: watching the knowledge base,
+the scheduler and the sender are started and stopped by `bot.runtime`.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Mapping
 
 from flask import Flask, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from .admin import admin_blueprint, refuse_unauthorized
@@ -27,6 +29,48 @@ from .records import Notice
 log = logging.getLogger(__name__)
 
 LateReply = Callable[[Message, str, str], None]
+
+
+class BoundedJSON(DefaultJSONProvider):
+    """JSON nested deeper than Python can parse is a bad request, not a server error."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
+def health_report(ctx: BotContext) -> dict[str, Any]:
+    """The body of /healthz: "ok", or "degraded" with what is wrong, in Chinese and by part."""
+    knowledge = ctx.knowledge
+    body: dict[str, Any] = {"status": "ok", "faq_entries": len(knowledge.current.kb.entries),
+                            "channels": ctx.config.enabled_channels()}
+    problems: list[str] = []
+    if not ctx.stores.ping():
+        reason = ctx.stores.unreachable_reason()
+        body["redis"] = "unreachable"
+        problems.append("Redis 无法连接：问答照常回答，订阅等需要存储的功能请学生稍后再试"
+                        + (f"（{reason}）" if reason else ""))
+    if knowledge.errors:
+        body["knowledge_errors"] = [{"file": p.file, "line": p.line, "message": p.message}
+                                    for p in knowledge.errors]
+        serving = (f"上次保存的正确版本（{knowledge.serving_kept}）" if knowledge.serving_kept
+                   else "修改前的正确版本")
+        problems += [f"知识库 {p}；正在使用{serving}" for p in knowledge.errors[:5]]
+    for part, problem in ctx.health.problems().items():
+        body[part] = problem
+        problems.append(problem)
+    builder, t = knowledge.builder, knowledge.current.matcher.thresholds
+    body["understanding"] = {
+        "meaning_model": builder.meaning_status, "words_only": not builder.uses_meaning,
+        "ready": knowledge.complete,
+        "thresholds": {"answer": t.answer, "suggest": t.suggest, "source": t.source}}
+    if knowledge.complete and not builder.uses_meaning and builder.embeddings is not False:
+        problems.append(builder.meaning_status)
+    if problems:
+        body.update(status="degraded", problems=problems)
+    return body
 
 
 def late_answers_to(ctx: BotContext) -> LateReply | None:
@@ -51,10 +95,11 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     try:
         ctx.knowledge.current
     except RuntimeError:
-        problems = [p for p in ctx.knowledge.last_problems if not p.warning]
-        raise ConfigError("知识库有错误，无法启动：" + "；".join(map(str, problems[:5])))
+        raise ConfigError("知识库有错误，无法启动（也没有以前保存的正确版本可用）："
+                          + "；".join(map(str, ctx.knowledge.errors[:5])))
 
     app = Flask(__name__)
+    app.json = BoundedJSON(app)
     app.json.ensure_ascii = False          # DESIGN: JSON in UTF-8, Chinese not escaped
     app.config["MAX_CONTENT_LENGTH"] = ctx.settings.server.max_body_bytes
     app.extensions["bot"] = ctx
@@ -76,16 +121,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
 
     @app.get("/healthz")
     def healthz():
-        if not ctx.stores.ping():
-            return jsonify(status="error", redis="unreachable"), 503
-        knowledge = ctx.knowledge
-        t = knowledge.current.matcher.thresholds
-        understanding = {"meaning_model": knowledge.builder.meaning_status,
-                         "words_only": not knowledge.builder.uses_meaning,
-                         "ready": knowledge.complete,
-                         "thresholds": {"answer": t.answer, "suggest": t.suggest, "source": t.source}}
-        return jsonify(status="ok", faq_entries=len(knowledge.current.kb.entries),
-                       channels=ctx.config.enabled_channels(), understanding=understanding)
+        return jsonify(health_report(ctx))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -99,6 +135,10 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
             return render_template("error.html", code=exc.code,
                                    message=chinese_message(exc)), exc.code
         return exc.description or exc.name, exc.code, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.errorhandler(RecursionError)
+    def too_deep(exc: RecursionError):
+        return "request nested too deeply", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -88,6 +88,14 @@ class Config:
         names = PUSH_SECRETS.get(channel, ())
         return bool(names) and all(self.secret(n) for n in names)
 
+    @property
+    def wechat_encrypt_mode(self) -> str:
+        """plain, compatible or safe; `auto` is safe exactly when the AES key is set."""
+        mode = self.settings.channels.wechat.encrypt_mode
+        if mode == "auto":
+            return "safe" if self.secret("WECHAT_ENCODING_AES_KEY") else "plain"
+        return mode
+
     def check_secrets(self) -> None:
         """Refuse to start an enabled channel that lacks a secret, naming the variable."""
         for channel, names in REQUIRED_SECRETS.items():
@@ -99,6 +107,13 @@ class Config:
                         f"缺少环境变量 {name}：{channel} 渠道已启用，请设置它，"
                         f"或把 channels.{channel}.enabled 设为 false"
                     )
+        mode = self.wechat_encrypt_mode
+        if self.channel_enabled("wechat") and mode != "plain":
+            for name in ("WECHAT_ENCODING_AES_KEY", "WECHAT_APPID"):
+                if not self.secret(name):
+                    raise ConfigError(
+                        f"缺少环境变量 {name}：微信消息加密方式为 {mode}（channels.wechat.encrypt_mode），"
+                        f"解密需要它；明文模式请把 encrypt_mode 设为 plain")
 
 
 def resolve(path: str | os.PathLike[str]) -> Path:

@@ -1,10 +1,11 @@
 """Everything a handler may use, built once per process from the configuration."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .clock import Clock
 from .config import Config
+from .health import Health
 from .intents import IntentBook
 from .jobs.ingest import Catalog
 from .knowledge import KnowledgeProvider
@@ -23,6 +24,7 @@ class BotContext:
     stores: Stores
     knowledge: KnowledgeProvider
     intents: IntentBook
+    health: Health = field(default_factory=Health)
 
     @property
     def settings(self) -> Settings:
@@ -52,15 +54,17 @@ def matcher_builder(config: Config) -> MatcherBuilder:
 
 def knowledge_for(config: Config, clock: Clock, background: bool = False) -> KnowledgeProvider:
     return KnowledgeProvider(config.knowledge_dir, matcher_builder(config),
-                             today=lambda: clock.now().date(), background=background)
+                             today=lambda: clock.now().date(), background=background,
+                             keep_dir=config.data_dir)
 
 
 def build_context(config: Config, clock: Clock | None = None, client=None,
                   knowledge: KnowledgeProvider | None = None, background: bool = False) -> BotContext:
     """The context of one process; `client` and `knowledge` let tests share theirs."""
     clock = clock or Clock()
-    client = client or connect(config.redis_url, config.data_dir)
+    client = client or connect(config.redis_url, config.data_dir, config.settings.redis)
     knowledge = knowledge or knowledge_for(config, clock, background)
     return BotContext(config=config, clock=clock,
                       stores=Stores.open(client, config.settings, clock),
-                      knowledge=knowledge, intents=IntentBook(knowledge.builder))
+                      knowledge=knowledge,
+                      intents=IntentBook(knowledge.builder, background=background))

@@ -1,13 +1,18 @@
 """Running a message through the handler table, safely, and fitting the reply to a channel.
 
 Whatever goes wrong inside a handler, the student gets a kind Chinese sentence, never
-silence or a stack trace; the error goes to the log with the handler that failed.
+silence or a stack trace; the error goes to the log with the handler that failed. While
+Redis does not answer, what needs it says 稍后再试 and the FAQ answers as usual. Text is
+cleaned (lone surrogates, control characters) and capped in length before any handler
+sees it, so no message can crash or tie up the understanding code.
 Paging happens here, once, for every channel: a reply too long for the channel is cut
 at a sentence and the rest kept for “更多”; channels only render what they are given.
 """
 from __future__ import annotations
 
 import logging
+import re
+import time
 from dataclasses import dataclass, replace
 from typing import Sequence
 
@@ -16,10 +21,35 @@ from .handlers import HANDLERS, HOOKS
 from .handlers.base import Handler, Hook
 from .message import Message, Reply
 from .paging import Page, paginate
+from .store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 ERROR_REPLY = Reply("抱歉，系统刚刚开了个小差，请稍后再发一次。如果着急，可以直接联系就业指导中心的老师。")
+BUSY_REPLY = Reply("系统正在维护，这项功能暂时用不了，请过几分钟稍后再试。政策问题现在照样可以直接问我。")
+_UNSAFE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Without lone surrogates (they cannot even be encoded) or control characters."""
+    return _UNSAFE.sub("", text)
+
+
+def too_long_reply(length: int, limit: int) -> Reply:
+    return Reply(f"您发来的内容有 {length} 个字，太长啦，我一次只能读懂 {limit} 字以内的问题。"
+                 "请用一两句话说说您想问什么，我马上帮您查。")
+
+
+_last_warning = 0.0
+
+
+def _warn_unavailable(what: str) -> None:
+    """One line every 10 s at most while Redis is down, not a stack trace per message."""
+    global _last_warning
+    now = time.monotonic()
+    if now - _last_warning >= 10:
+        _last_warning = now
+        log.warning("Redis is not answering: %s (students are told 稍后再试 where it is needed)", what)
 
 
 @dataclass(frozen=True)
@@ -63,10 +93,18 @@ class Dispatcher:
     def handle(self, msg: Message) -> Reply:
         msg = self._menu_text(msg)
         self._seen(msg)
-        reply = self._route(msg)
+        limit = self.ctx.settings.conversation.max_message_chars
+        if msg.kind == "text":
+            msg = replace(msg, text=clean_text(msg.text))
+        if len(msg.text) > limit:
+            reply = too_long_reply(len(msg.text), limit)
+        else:
+            reply = self._route(msg)
         for hook in self.hooks:
             try:
                 reply = hook.after(msg, self.ctx, reply)
+            except StoreUnavailable:
+                _warn_unavailable(f"hook {hook.name} skipped")
             except Exception:
                 log.exception("hook %s failed on a %s message", hook.name, msg.channel)
         return reply
@@ -78,6 +116,9 @@ class Dispatcher:
                 if found is None or found is False:
                     continue
                 return handler.handle(msg, self.ctx, found)
+            except StoreUnavailable:
+                _warn_unavailable(f"handler {handler.name}")
+                return BUSY_REPLY
             except Exception:
                 log.exception("handler %s failed on a %s %s message", handler.name,
                               msg.channel, msg.kind)
@@ -91,6 +132,8 @@ class Dispatcher:
         if page.rest:  # a later short answer leaves it alone: "更多" still means the long one
             try:
                 self.ctx.stores.conversation.set_more(msg.student, page.rest)
+            except StoreUnavailable:
+                _warn_unavailable("the rest of a long answer was not kept")
             except Exception:
                 log.exception("could not keep the rest of a long answer")
         return Answer(reply, page)

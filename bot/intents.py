@@ -38,21 +38,41 @@ def load_intents(path: Path = INTENTS_FILE) -> KnowledgeBase:
 
 
 class IntentBook:
-    """Built on first use (the meaning model may still be loading at start)."""
+    """Words alone from the first message on; words and meaning once the model is in.
 
-    def __init__(self, builder: MatcherBuilder, path: Path = INTENTS_FILE) -> None:
+    `background`: the meaning side is built in a thread (a server), else at once (tests
+    and the command line), the same way the knowledge base is.
+    """
+
+    def __init__(self, builder: MatcherBuilder, path: Path = INTENTS_FILE,
+                 background: bool = False) -> None:
         self.builder = MatcherBuilder(fixed=CONFIDENT, embeddings=builder.embeddings,
                                       data_dir=builder.data_dir)
-        self.path = path
+        self.path, self.background = path, background
         self._matcher: FaqMatcher | None = None
         self._lock = threading.Lock()
 
     def matcher(self) -> FaqMatcher:
         with self._lock:
-            if self._matcher is None:
-                kb = load_intents(self.path)
-                self._matcher, _ = self.builder.full(kb)
-            return self._matcher
+            if self._matcher is not None:
+                return self._matcher
+            kb = load_intents(self.path)
+            self._matcher = quick = self.builder.quick(kb)
+        if self.background:
+            threading.Thread(target=self._complete, args=(kb, quick), name="intents",
+                             daemon=True).start()
+        else:
+            self._complete(kb, quick)
+        return self._matcher
+
+    def _complete(self, kb: KnowledgeBase, quick: FaqMatcher) -> None:
+        try:
+            full, _ = self.builder.full(kb, quick)
+        except Exception:
+            log.exception("intents stay on words alone")
+            return
+        with self._lock:
+            self._matcher = full
 
     def match(self, text: str) -> str | None:
         """The intent `text` confidently asks for, or None."""

@@ -1,10 +1,14 @@
 """The knowledge base being served, and picking up staff edits without a restart.
 
 A reload builds the new matcher completely before swapping it in; an edit with errors
-is logged with its `file:line` and the last good knowledge base keeps answering. A new
-knowledge base answers at once on words alone; the meaning model and the thresholds from
-its self-test are added off the request path (`background`), or before `reload`
-returns (the command-line tools and tests).
+is logged with its `file:line` and the last good knowledge base keeps answering. With a
+data directory, the last good one is also kept on disk (`kb.keep`), so a bot restarted
+while a file has an error starts with it, loudly: the log and /healthz name the broken
+file and line until the file is fixed.
+
+A new knowledge base answers at once on words alone; the meaning model and the
+thresholds from its self-test are added off the request path (`background`), or before
+`reload` returns (the command-line tools and tests).
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from .kb.keep import KeptKnowledge
 from .kb.loader import LoadResult, Problem, load_kb, watched_files
 from .kb.model import KnowledgeBase
 from .nlp.builder import MatcherBuilder
@@ -33,7 +38,8 @@ class Loaded:
 
 class KnowledgeProvider:
     def __init__(self, kb_dir: Path, builder: MatcherBuilder | None = None,
-                 today: Callable[[], date] = date.today, background: bool = False) -> None:
+                 today: Callable[[], date] = date.today, background: bool = False,
+                 keep_dir: Path | None = None) -> None:
         self.kb_dir = kb_dir
         self.builder = builder or MatcherBuilder()
         self.background = background
@@ -41,13 +47,15 @@ class KnowledgeProvider:
         self.complete = False          # the meaning model and derived thresholds are in
         self._version = 0
         self._today = today
+        self._keep = KeptKnowledge(keep_dir, kb_dir) if keep_dir is not None else None
         self._current: Loaded | None = None
         self._fingerprint: tuple = ()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self.last_problems: list[Problem] = []
+        self.serving_kept: str | None = None    # set when serving the copy kept on disk
         self.last_loaded_at: float | None = None
-        # Called after a new knowledge base is swapped in (the workbench re-checks then).
+        # Called after a new knowledge base is complete (the workbench re-checks then).
         self.listeners: list[Callable[[], None]] = []
 
     @property
@@ -58,6 +66,11 @@ class KnowledgeProvider:
             raise RuntimeError("knowledge base has errors: " +
                                "; ".join(map(str, self.last_problems[:3])))
         return self._current
+
+    @property
+    def errors(self) -> list[Problem]:
+        """What is wrong with the files as they are now (empty when they loaded)."""
+        return [p for p in self.last_problems if not p.warning]
 
     def _stat(self) -> tuple:
         out = []
@@ -73,7 +86,10 @@ class KnowledgeProvider:
         """Load now; swap in only a knowledge base without errors."""
         with self._lock:
             fingerprint = self._stat()
-            result = load_kb(self.kb_dir, today=self._today())
+            source = self._keep.stage() if self._keep else self.kb_dir
+            result = load_kb(source, today=self._today())
+            if self._keep and result.kb is None:
+                self._keep.discard(source)
             self._fingerprint = fingerprint
             self.last_problems = result.problems
             for p in result.problems:
@@ -82,23 +98,48 @@ class KnowledgeProvider:
                 if self._current is not None:
                     log.error("知识库修改有错误，继续使用上一个正确版本（%d 条问答）",
                               len(self._current.kb.entries))
-                return result
-            quick = self.builder.quick(result.kb)
-            self._current = Loaded(result.kb, quick)
+                    return result
+                kb = self._kept_kb()
+                if kb is None:
+                    return result
+            else:
+                kb = result.kb
+                if self._keep:
+                    self._keep.promote(source)
+                self.serving_kept = None
+                log.info("知识库已加载：%d 条问答", len(kb.entries))
+                expired = kb.expired(self._today())
+                if expired:
+                    log.warning("这些问答已过有效期（valid_until），回答时会提醒学生核实：%s",
+                                "、".join(expired))
+            quick = self.builder.quick(kb)
+            self._current = Loaded(kb, quick)
             self.last_loaded_at = time.time()
             self._version += 1
             self.complete = False
             version = self._version
-            log.info("知识库已加载：%d 条问答", len(result.kb.entries))
-            expired = result.kb.expired(self._today())
-            if expired:
-                log.warning("这些问答已过有效期（valid_until），回答时会提醒学生核实：%s", "、".join(expired))
         if self.background:
-            threading.Thread(target=self._complete, args=(result.kb, quick, version),
+            threading.Thread(target=self._complete, args=(kb, quick, version),
                              name="kb-complete", daemon=True).start()
         else:
-            self._complete(result.kb, quick, version)
+            self._complete(kb, quick, version)
         return result
+
+    def _kept_kb(self) -> KnowledgeBase | None:
+        """No knowledge base yet and the files have errors: the one kept on disk."""
+        kept = self._keep.kept() if self._keep else None
+        if kept is None:
+            return None
+        good = load_kb(kept, today=self._today())
+        if good.kb is None:
+            log.error("上次保存的正确知识库（%s）也无法加载", kept)
+            return None
+        self.serving_kept = KeptKnowledge.saved_at(kept)
+        first = self.errors[0] if self.errors else "?"
+        log.error("知识库文件有错误（%s），已改用上次正确的版本启动：%d 条问答，保存于 %s（%s）。"
+                  "改正文件并保存后几秒内自动生效", first, len(good.kb.entries),
+                  self.serving_kept, kept)
+        return good.kb
 
     def _complete(self, kb: KnowledgeBase, quick: FaqMatcher, version: int) -> None:
         """Add meaning and the knowledge base's own thresholds, unless a newer KB came."""
@@ -108,13 +149,11 @@ class KnowledgeProvider:
             log.exception("could not add the meaning model; answering on words alone")
             return
         with self._lock:
-            if version == self._version:
-                self._current = Loaded(kb, matcher)
-                self.self_test = report
-                self.complete = True
-            else:
+            if version != self._version:
                 return
-        # Listeners (the workbench re-checks open questions) see the complete matcher.
+            self._current = Loaded(kb, matcher)
+            self.self_test = report
+            self.complete = True
         for listener in list(self.listeners):
             try:
                 listener()

@@ -56,9 +56,10 @@ def transports_for(ctx: BotContext) -> dict[str, Transport]:
 def build_sender(ctx: BotContext, transports: dict[str, Transport] | None = None,
                  clock: Clock | None = None) -> Sender:
     push = ctx.settings.push
+    block_ms = int(min(1.0, ctx.settings.redis.socket_timeout / 2) * 1000)
     return Sender(ctx.stores, push.sender, QuietHours.from_settings(push.quiet_hours),
                   transports if transports is not None else transports_for(ctx),
-                  clock or ctx.clock)
+                  clock or ctx.clock, block_ms=block_ms)
 
 
 def build_scheduler(ctx: BotContext, planner: Planner | None = None) -> Scheduler:
@@ -121,7 +122,14 @@ class Runtime:
         thread = threading.Thread(target=sender.run, args=(stop,), name="sender", daemon=True)
         thread.start()
 
+        def health() -> str | None:
+            if not thread.is_alive() and not stop.is_set():
+                return "发送进程没有运行（推送暂停，消息都还在发件箱里）：请重启服务并查看日志"
+            return sender.problem()
+        self.ctx.health.add("sender", health)
+
         def halt() -> None:
+            self.ctx.health.remove("sender")
             stop.set()
             thread.join(timeout=5)
         self._stops.append(halt)

@@ -85,5 +85,6 @@ def test_killed_sender_loses_nothing_and_repeats_nothing(shared_namespace, fake_
     assert len(counts) == TOTAL, f"{TOTAL - len(counts)} notices never arrived"
     assert max(counts.values()) == 1, [u for u, c in counts.items() if c > 1][:5]
     stats = ctx.stores.outbox.stats()
-    assert stats.get("skipped:in_flight", 0) == THREADS     # on the wire when it died
-    assert stats["sent"] + stats["skipped:in_flight"] == TOTAL
+    assert stats.get("uncertain", 0) == THREADS     # on the wire when it died: counted, not resent
+    assert stats["sent"] + stats["uncertain"] == TOTAL
+    assert len(ctx.stores.outbox.uncertain(100)) == THREADS

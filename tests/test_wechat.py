@@ -19,7 +19,7 @@ from bot.nlp.builder import MatcherBuilder
 from bot.nlp.model import Thresholds
 
 from .support.builders import LOST_ANSWER, SMALL_KB
-from .support.clients import WeChatClient, event_xml, media_xml, sign, text_xml
+from .support.clients import WeChatClient, clock_of, event_xml, media_xml, sign, text_xml
 from .support.clients import wechat_client as client_for
 
 
@@ -36,8 +36,9 @@ def wx(request, app) -> WeChatClient:
 # -- verification --------------------------------------------------------------------------
 def test_get_verification_echoes_only_with_a_valid_signature(app):
     http = app.test_client()
-    q = {"timestamp": "1763000000", "nonce": "n1", "echostr": "hello-echo"}
-    ok = http.get("/wechat", query_string={**q, "signature": sign("test-token", "1763000000", "n1")})
+    now = str(int(clock_of(http)()))
+    q = {"timestamp": now, "nonce": "n1", "echostr": "hello-echo"}
+    ok = http.get("/wechat", query_string={**q, "signature": sign("test-token", now, "n1")})
     assert ok.status_code == 200 and ok.get_data(as_text=True) == "hello-echo"
     bad = http.get("/wechat", query_string={**q, "signature": "0" * 40})
     assert bad.status_code == 403 and "hello-echo" not in bad.get_data(as_text=True)
@@ -115,7 +116,7 @@ def test_event_retry_is_deduplicated_by_sender_and_time(app, ctx):
     first, second = wx.post(xml), wx.post(xml)
     assert first.status_code == second.status_code == 200
     assert wx.reply(first)["Content"] == wx.reply(second)["Content"]
-    assert ctx.stores.deliveries.claim("wechat", "evt:oTwice:1763000555:subscribe") is False
+    assert ctx.stores.deliveries.claim("wechat", "evt:oTwice:1763000555:subscribe", 5) is False
 
 
 @pytest.mark.parametrize("kind,extra", [
@@ -275,6 +276,7 @@ SHORT_DEADLINE = {"channels": {"wechat": {"reply_deadline": 0.05}}}
 
 def _gated_app(ctx, gate, on_late_reply=None):
     app = Flask("gated")
+    app.extensions["bot"] = ctx              # the test client signs by the app's clock
     channel = WeChatChannel(ctx, Dispatcher(ctx, [gate]), ThreadPoolExecutor(4),
                             on_late_reply=on_late_reply)
     app.register_blueprint(channel.blueprint())
@@ -308,8 +310,8 @@ def test_slow_answer_past_the_deadline_gets_a_holding_reply_and_is_kept(make_ctx
     content = wx.ask("很慢的问题", user="oDeadline", msg_id=99002)
     assert content == HOLDING_TEXT
     gate.release.set()
-    for _ in range(200):
-        if ctx.stores.deliveries.reply("wechat", "msg:99002"):
+    for _ in range(200):                 # a retry meanwhile would get the holding reply
+        if ctx.stores.deliveries.reply("wechat", "msg:99002") == "答案：很慢的问题":
             break
         threading.Event().wait(0.01)
     assert ctx.stores.deliveries.reply("wechat", "msg:99002") == "答案：很慢的问题"
@@ -325,10 +327,11 @@ def test_late_answer_is_sent_as_a_customer_service_message(push_ctx, fake_wechat
     wx = client_for(_gated_app(ctx, gate, on_late_reply=late_answers_to(ctx)))
     assert wx.ask("半夜的慢问题", user="oNight", msg_id=99003) == HOLDING_SENT_LATER
     gate.release.set()
-    for _ in range(200):
-        if ctx.stores.deliveries.reply("wechat", "msg:99003"):
+    for _ in range(200):                 # answered, and queued to be sent
+        if ctx.stores.outbox.backlog()["queued"]:
             break
         threading.Event().wait(0.01)
+    assert ctx.stores.deliveries.reply("wechat", "msg:99003") == "答案：半夜的慢问题"
     clock.advance(13 * 3600)                            # 23:00 in Shanghai: quiet hours hold
     assert build_sender(ctx).drain() == {"sent": 1}     # pushes, never an awaited answer
     [call] = fake_wechat.sent_to("oNight")

@@ -39,7 +39,9 @@ def register(bp: Blueprint, ctx: BotContext) -> None:
     def push_stats():
         stats = st.outbox.stats()
         failed, held = _split(stats, "failed"), _split(stats, "held")
-        return jsonify(sent=stats.get("sent", 0), failed=failed, failed_total=sum(failed.values()),
+        return jsonify(sent=stats.get("sent", 0), uncertain=stats.get("uncertain", 0),
+                       uncertain_recent=st.outbox.uncertain(),
+                       failed=failed, failed_total=sum(failed.values()),
                        held=held, held_total=sum(held.values()), retries=_split(stats, "retry"),
                        skipped=_split(stats, "skipped"), outbox=st.outbox.backlog())
 

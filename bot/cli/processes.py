@@ -11,15 +11,27 @@ from .common import config_for
 
 
 def _loaded_context(args: argparse.Namespace) -> BotContext | None:
-    """A context whose knowledge base loaded; None (problems printed) when it has errors.
+    """A context with a knowledge base to answer from (the files', or the last good one
+    kept on disk while they have errors); None (problems printed) when there is none.
     Words alone answer at once; meaning and thresholds follow in the background."""
     ctx = build_context(config_for(args), background=True)
-    result = ctx.knowledge.reload()
-    if result.kb is None:
-        for p in result.problems:
+    try:
+        ctx.knowledge.current
+    except RuntimeError:
+        for p in ctx.knowledge.last_problems:
             print(p, file=sys.stderr)
+        ctx.stores.close()
         return None
+    _warn_if_kept(ctx)
     return ctx
+
+
+def _warn_if_kept(ctx: BotContext) -> None:
+    knowledge = ctx.knowledge
+    if knowledge.serving_kept:
+        print(f"  注意：知识库文件有错误，正在使用 {knowledge.serving_kept} 保存的上一个正确版本：\n"
+              + "\n".join(f"    {p}" for p in knowledge.errors[:5])
+              + "\n  改正并保存后几秒内自动生效。", file=sys.stderr, flush=True)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -40,6 +52,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
           f"  渠道：{'、'.join(channels) or '未启用（设置 WECHAT_TOKEN 或 FEISHU_APP_ID 后启用）'}\n"
           f"  理解：语义模型在后台加载，加载好之前按字词回答（结果见日志和 /healthz）\n"
           f"  在另一个终端试试：python -m bot chat", flush=True)
+    _warn_if_kept(ctx)
     runtime = Runtime(ctx)
     runtime.watch_knowledge()
     runtime.start_scheduler()
@@ -48,7 +61,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # does, so the embedded Redis is shut down with us instead of lingering on its data.
     interrupt_on_sigterm()
     try:  # waitress closes and returns on KeyboardInterrupt
-        serve(app, host=host, port=port, threads=ctx.settings.server.threads, ident="jyzs")
+        serve(app, host=host, port=port, threads=server.threads, ident="jyzs",
+              connection_limit=server.connection_limit, channel_timeout=server.channel_timeout,
+              asyncore_use_poll=True)   # poll: no select() limit of 1,024 open sockets
+    except KeyboardInterrupt:   # a stop that came before waitress's own loop caught it
+        pass
     finally:
         runtime.stop()
     print("就业助手已停止", flush=True)

@@ -5,9 +5,14 @@ following again resumes them, subscriptions and reminders intact.
 """
 from __future__ import annotations
 
+import logging
+
 from ..context import BotContext
 from ..message import Message, Reply
+from ..store import StoreUnavailable
 from .help import HELP_TEXT
+
+log = logging.getLogger(__name__)
 
 WELCOME = "欢迎关注！" + HELP_TEXT
 FOLLOW = ("subscribe", "subscribe_scan")
@@ -21,7 +26,10 @@ class EventHandler:
 
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:
         if found in FOLLOW or found == "unsubscribe":
-            ctx.stores.prefs.set_unfollowed(msg.student, found == "unsubscribe")
+            try:
+                ctx.stores.prefs.set_unfollowed(msg.student, found == "unsubscribe")
+            except StoreUnavailable:   # the platform refuses pushes to a leaver anyway (43004)
+                log.warning("follow state of a student not saved: Redis is not answering")
         if found in FOLLOW:
             return Reply(WELCOME)
         return Reply(silent=True)

@@ -14,6 +14,7 @@ from ..kb.model import FaqEntry
 from ..knowledge import Loaded
 from ..message import Message, Reply
 from ..nlp.matcher import MatchResult
+from ..store import StoreUnavailable
 from ..store.conversation import Choice
 from .fallback import decline_reply, record_unanswered, today
 
@@ -77,7 +78,10 @@ class FaqHandler:
             st.faq_stats.hit(entry.id)
             return answer_for(entry, ctx)
         picks = found.suggested()
-        st.conversation.set_choices(msg.student, [Choice(e.question, "faq", e.id) for e in picks])
+        try:
+            st.conversation.set_choices(msg.student, [Choice(e.question, "faq", e.id) for e in picks])
+        except StoreUnavailable:
+            pass        # the list still helps while Redis is down; a digit then gets 稍后再试
         return suggest_reply(picks)
 
 

@@ -6,6 +6,10 @@ each other. The token lives in Redis with a TTL a little shorter than the platfo
 expiry; one process refreshes it under a lock while the others wait briefly and read
 the result. A token the platform rejects is replaced only if it is still the stored one,
 so a stale process never throws away a token another has just fetched.
+
+While Redis does not answer, a process goes on with the token it last saw (a token read
+from Redis stays valid at the platform for at least `margin` seconds more), and fetches
+its own when it has none, so answers still go out through the platform's API.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import uuid
 from typing import Callable
 
 from ..clock import Clock
-from ..store import TokenStore
+from ..store import StoreUnavailable, TokenStore
 
 Fetch = Callable[[], tuple[str, int]]        # -> (token, seconds until it expires)
 
@@ -28,18 +32,34 @@ class SharedToken:
         self.margin, self.lock_ttl, self.wait, self.poll = margin, lock_ttl, wait, poll
         self.memory_seconds = memory_seconds   # a busy sender need not ask Redis every call
         self._memory: tuple[str, float] | None = None
+        self._usable_until = 0.0               # how long the remembered token may serve alone
 
     def get(self) -> str:
         """The current token, fetched only when no process has a fresh one."""
         held = self._memory
         if held and self.clock.monotonic() - held[1] < self.memory_seconds:
             return held[0]
-        token = self.store.get(self.name) or self.refresh(stale=None)
-        self._memory = (token, self.clock.monotonic())
-        return token
+        try:
+            token = self.store.get(self.name) or self.refresh(stale=None)
+        except StoreUnavailable:
+            return self._without_redis(stale=None)
+        return self._remember(token)
+
+    def _without_redis(self, stale: str | None) -> str:
+        held = self._memory
+        if held and held[0] != stale and self.clock.monotonic() < self._usable_until:
+            return held[0]
+        token, expires_in = self.fetch()
+        return self._remember(token, expires_in - min(self.margin, expires_in // 2))
 
     def refresh(self, stale: str | None) -> str:
         """A token other than `stale`: one another process just got, or a new one."""
+        try:
+            return self._refresh(stale)
+        except StoreUnavailable:
+            return self._without_redis(stale)
+
+    def _refresh(self, stale: str | None) -> str:
         self._memory = None
         owner = uuid.uuid4().hex
         deadline = self.clock.monotonic() + self.wait
@@ -61,6 +81,8 @@ class SharedToken:
                 raise self.timeout_error()
             self.clock.sleep(self.poll)
 
-    def _remember(self, token: str) -> str:
-        self._memory = (token, self.clock.monotonic())
+    def _remember(self, token: str, usable: float | None = None) -> str:
+        now = self.clock.monotonic()
+        self._memory = (token, now)
+        self._usable_until = now + (self.margin if usable is None else usable)
         return token

@@ -10,6 +10,7 @@ from typing import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from ..store import StoreUnavailable
 from ..store.leader import LeaderLock
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,10 @@ class Scheduler:
         was = self.lock.is_leader
         try:
             now = self.lock.try_acquire()
+        except StoreUnavailable as exc:
+            log.warning("could not renew the scheduler lease: Redis is not answering (%s)", exc)
+            self.lock.is_leader = False
+            return
         except Exception:
             log.exception("could not renew the scheduler lease")
             self.lock.is_leader = False

@@ -12,7 +12,8 @@ import redis
 from ..clock import SHANGHAI, Clock
 from ..settings import Settings
 from .conversation import ConversationStore
-from .deliveries import DeliveryLog
+from .deliveries import TAKEN_OVER, DeliveryLog
+from .guard import StoreUnavailable
 from .jobs import FairStore, JobStore
 from .keys import Keys
 from .leader import LeaderLock
@@ -32,6 +33,7 @@ from .tokens import TokenStore
 from .unanswered import UnansweredLog
 
 RedisError = redis.RedisError
+__all__ = ["RedisError", "StoreUnavailable", "TAKEN_OVER", "Stores", "TokenStore"]
 
 
 @dataclass
@@ -70,8 +72,8 @@ class Stores:
         return cls(
             client=client, keys=keys, clock=clock,
             conversation=ConversationStore(client, keys, conv.choices_ttl, conv.more_ttl),
-            deliveries=DeliveryLog(client, keys, settings.dedup.ttl,
-                                   sleep=clock.sleep, monotonic=clock.monotonic),
+            deliveries=DeliveryLog(client, keys, settings.dedup.reply_ttl, sleep=clock.sleep,
+                                   monotonic=clock.monotonic, now=lambda: clock.now().timestamp()),
             unanswered=UnansweredLog(client, keys),
             faq_stats=FaqStats(client, keys),
             jobs=JobStore(client, keys),
@@ -93,7 +95,7 @@ class Stores:
         )
 
     def ping(self) -> bool:
-        """True while Redis answers."""
+        """True while Redis answers (at once False while the breaker says it does not)."""
         try:
             return bool(self.client.ping())
         except redis.RedisError:
@@ -102,6 +104,11 @@ class Stores:
     def scheduler_leader(self) -> bool:
         """Whether some scheduler holds the leadership lease now (the dashboard's health)."""
         return bool(self.client.exists(self.keys.scheduler_lock()))
+
+    def unreachable_reason(self) -> str:
+        """Why Redis is thought unreachable, for /healthz."""
+        breaker = getattr(self.client, "breaker", None)
+        return breaker.last_error if breaker is not None else ""
 
     def leader_lock(self, lease_seconds: float) -> LeaderLock:
         return LeaderLock(self.client, self.keys, self.clock, lease_seconds)
@@ -112,6 +119,5 @@ class Stores:
                            clock.sleep, per_second)
 
     def close(self) -> None:
-        """Close our connections: an embedded server started by this process stops at
-        exit only if its owner is then its last client."""
-        self.client.connection_pool.disconnect()
+        """Close our connections; an embedded server this process runs stops with them."""
+        self.client.close()

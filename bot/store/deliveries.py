@@ -1,47 +1,112 @@
 """Remembering which platform deliveries were already handled, across processes.
 
 Platforms resend a message they think was missed. The first delivery claims the id
-atomically (SET NX); a retry never acts again, but gets the first delivery's answer
-once it is there, because the platform may have dropped the first response.
+(SET NX) with a short lease, for the time it may take to answer; once answered, the id
+is marked done for as long as a replay of the request could still pass the platform's
+age check (`until`), and the answer is kept `reply_ttl` seconds for a retry, which gets
+it instead of a second answer. A claim whose lease ran out without being marked done
+belongs to a process that died: the retry takes it over and answers.
+
+While Redis does not answer, claims and answers live in this process for a while
+(`LocalTtlMap`): retries reaching the same process still act once.
 """
 from __future__ import annotations
 
+import logging
 from typing import Callable
 
 import redis
 
+from .guard import StoreUnavailable
 from .keys import Keys
+from .local import LocalTtlMap
 
-PENDING = "pending"
+log = logging.getLogger(__name__)
+
+PENDING, DONE = "pending", "done"
+TAKEN_OVER = object()     # wait_for_reply: the first delivery died; this one now answers
 
 
 class DeliveryLog:
-    def __init__(self, client: redis.Redis, keys: Keys, ttl: int,
-                 sleep: Callable[[float], None], monotonic: Callable[[], float]) -> None:
-        self.r, self.keys, self.ttl = client, keys, ttl
-        self.sleep, self.monotonic = sleep, monotonic
+    def __init__(self, client: redis.Redis, keys: Keys, reply_ttl: int,
+                 sleep: Callable[[float], None], monotonic: Callable[[], float],
+                 now: Callable[[], float]) -> None:
+        self.r, self.keys, self.reply_ttl = client, keys, reply_ttl
+        self.sleep, self.monotonic, self.now = sleep, monotonic, now
+        self.local = LocalTtlMap(monotonic)
 
-    def claim(self, channel: str, delivery_id: str) -> bool:
-        """True for the first delivery of this id; False for every retry."""
-        return bool(self.r.set(self.keys.delivery(channel, delivery_id), PENDING,
-                               nx=True, ex=self.ttl))
+    def claim(self, channel: str, delivery_id: str, lease: float) -> bool:
+        """True for the first delivery of this id (or the retry of one whose claimant died)."""
+        key = self.keys.delivery(channel, delivery_id)
+        try:
+            return bool(self.r.set(key, PENDING, nx=True, px=max(1, int(lease * 1000))))
+        except StoreUnavailable:
+            return self.local.set(key, PENDING, lease, nx=True)
 
-    def claim_all(self, channel: str, delivery_ids: tuple[str, ...]) -> bool:
+    def claim_all(self, channel: str, delivery_ids: tuple[str, ...], lease: float) -> bool:
         """True when this is the first delivery of every id (Feishu: event and message)."""
-        return all([self.claim(channel, d) for d in delivery_ids])
+        return all([self.claim(channel, d, lease) for d in delivery_ids])
+
+    def done(self, channel: str, delivery_id: str, until: float, reply: str | None = None,
+             keep_reply: bool = False) -> None:
+        """Handled: refuse the id until `until` (epoch seconds); keep `reply` for retries
+        (unless `keep_reply` and an answer is already there)."""
+        key = self.keys.delivery(channel, delivery_id)
+        reply_key = self.keys.delivery_reply(channel, delivery_id)
+        keep = max(until - self.now(), self.reply_ttl, 1.0)
+        try:
+            pipe = self.r.pipeline(transaction=False)
+            pipe.set(key, DONE, px=int(keep * 1000))
+            if reply is not None:
+                pipe.set(reply_key, reply, ex=self.reply_ttl, nx=keep_reply)
+            pipe.execute()
+        except StoreUnavailable:
+            self.local.set(key, DONE, keep)
+            if reply is not None:
+                self.local.set(reply_key, reply, self.reply_ttl, nx=keep_reply)
 
     def save_reply(self, channel: str, delivery_id: str, payload: str) -> None:
-        self.r.set(self.keys.delivery_reply(channel, delivery_id), payload, ex=self.ttl)
+        """A later answer (it missed the deadline) replaces the holding reply for retries."""
+        key = self.keys.delivery_reply(channel, delivery_id)
+        try:
+            self.r.set(key, payload, ex=self.reply_ttl)
+        except StoreUnavailable:
+            self.local.set(key, payload, self.reply_ttl)
 
     def reply(self, channel: str, delivery_id: str) -> str | None:
-        return self.r.get(self.keys.delivery_reply(channel, delivery_id))
+        key = self.keys.delivery_reply(channel, delivery_id)
+        try:
+            return self.r.get(key)
+        except StoreUnavailable:
+            return self.local.get(key)
 
-    def wait_for_reply(self, channel: str, delivery_id: str, timeout: float,
-                       step: float = 0.05) -> str | None:
-        """The first delivery's answer, waiting up to `timeout` while it is in progress."""
+    def _state(self, channel: str, delivery_id: str) -> tuple[str | None, str | None]:
+        key, reply_key = self.keys.delivery(channel, delivery_id), self.keys.delivery_reply(channel, delivery_id)
+        try:
+            state, reply = self.r.mget([key, reply_key])
+            return state, reply
+        except StoreUnavailable:
+            return self.local.get(key), self.local.get(reply_key)
+
+    def wait_for_reply(self, channel: str, delivery_id: str, timeout: float, lease: float,
+                       step: float = 0.05) -> str | None | object:
+        """The first delivery's answer, waiting up to `timeout` while it is being answered.
+
+        Returns `TAKEN_OVER` when the first delivery's claim lapsed unanswered (its process
+        died) and this call claimed the id instead: the caller answers. "" when the first
+        was handled but left nothing to send; None when time ran out.
+        """
         deadline = self.monotonic() + timeout
         while True:
-            payload = self.reply(channel, delivery_id)
-            if payload is not None or self.monotonic() >= deadline:
-                return payload
+            state, reply = self._state(channel, delivery_id)
+            if reply is not None:
+                return reply
+            if state == DONE:
+                return ""
+            if state is None and self.claim(channel, delivery_id, lease):
+                log.warning("%s delivery %s: the first attempt died before answering; "
+                            "answering its retry", channel, delivery_id)
+                return TAKEN_OVER
+            if self.monotonic() >= deadline:
+                return None
             self.sleep(step)

@@ -176,3 +176,10 @@ class Keys:
 
     def scheduler_lock(self) -> str:
         return self._k("scheduler", "leader")
+
+    # senders' liveness, and notices whose delivery is unknown (issue 10)
+    def sender_alive(self, consumer: str) -> str:
+        return self._k("sender", "alive", consumer)
+
+    def push_uncertain(self) -> str:
+        return self._k("stats", "push", "uncertain")

@@ -4,15 +4,19 @@ Why a stream: an entry stays pending in the group until a sender acknowledges it
 sender killed mid-work loses nothing — another takes its entries over (XAUTOCLAIM).
 Why per-notice state keys: taking over must never send twice, so each notice is claimed
 (SET NX) before its API call and marked sent after; a notice found claimed by a dead
-sender was already on the wire and is not sent again.
+sender was already on the wire and is not sent again: it is recorded as "uncertain" (in
+the statistics, and its id in a short list), never silently gone. Each sender says it
+is alive every second (`beat`), so a live but slow sender's notices are left alone.
+A Redis restarted empty loses the consumer group; it is made again on the next call.
 Retries wait in a sorted set by due time and return to the stream atomically (Lua).
 The sender decides what happened to a notice (`Disposition`); `apply` records it.
 """
 from __future__ import annotations
 
 import enum
+import logging
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, TypeVar
 
 import redis
 
@@ -21,8 +25,12 @@ from .keys import Keys
 from .prefs import PrefsStore
 from .sent import SentJobs
 
+log = logging.getLogger(__name__)
+
 GROUP = "senders"
 SENDING = "sending"
+UNCERTAIN_KEPT = 1000          # ids of uncertain notices kept for staff to check
+T = TypeVar("T")
 
 _ENQUEUE_ONCE = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
@@ -54,6 +62,7 @@ class StateChange(enum.Enum):
     SENT = "sent"
     DROPPED = "dropped"
     HELD = "held"          # also kept for the student's next message
+    UNCERTAIN = "uncertain"  # on the wire when its sender died: maybe sent, never resent
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,7 @@ class Disposition:
     state: StateChange = StateChange.KEEP
     retry_at: float | None = None
     retry: Notice | None = None
+    ack: bool = True       # False: leave the entry pending (a live sender is sending it)
 
     @classmethod
     def later(cls, stat: str, at: float, notice: Notice, forget: bool = False) -> "Disposition":
@@ -109,6 +119,19 @@ class Outbox:
         return bool(self.r.exists(self.keys.notice_once(notice_id)))
 
     # -- consuming ---------------------------------------------------------------------------
+    def _in_group(self, call: Callable[[], T]) -> T:
+        """`call`, after making the consumer group again if Redis lost it (NOGROUP)."""
+        self.ensure_group()
+        try:
+            return call()
+        except redis.ResponseError as exc:
+            if "NOGROUP" not in str(exc):
+                raise
+        log.warning("the outbox's consumer group was gone (Redis restarted empty?); making it again")
+        self._group_ready = False
+        self.ensure_group()
+        return call()
+
     def ensure_group(self) -> None:
         if self._group_ready:
             return
@@ -120,17 +143,26 @@ class Outbox:
         self._group_ready = True
 
     def read(self, consumer: str, count: int, block_ms: int | None) -> list[Entry]:
-        self.ensure_group()
-        res = self.r.xreadgroup(GROUP, consumer, {self.keys.outbox(): ">"}, count=count,
-                                block=block_ms)
+        res = self._in_group(lambda: self.r.xreadgroup(
+            GROUP, consumer, {self.keys.outbox(): ">"}, count=count, block=block_ms))
         return [e for _, entries in (res or []) for e in self._entries(entries)]
 
     def take_over(self, consumer: str, min_idle_ms: int, count: int) -> list[Entry]:
         """Entries a dead (or stuck) sender read but never acknowledged."""
-        self.ensure_group()
-        res = self.r.xautoclaim(self.keys.outbox(), GROUP, consumer, min_idle_ms, "0-0",
-                                count=count)
+        res = self._in_group(lambda: self.r.xautoclaim(
+            self.keys.outbox(), GROUP, consumer, min_idle_ms, "0-0", count=count))
         return list(self._entries(res[1]))
+
+    # -- senders' liveness ---------------------------------------------------------------------
+    def beat(self, consumer: str, ttl_ms: int) -> None:
+        """This sender is alive for `ttl_ms` more."""
+        self.r.set(self.keys.sender_alive(consumer), "1", px=max(ttl_ms, 3000))
+
+    def alive(self, consumer: str) -> bool:
+        return bool(consumer) and bool(self.r.exists(self.keys.sender_alive(consumer)))
+
+    def forget_sender(self, consumer: str) -> None:
+        self.r.delete(self.keys.sender_alive(consumer))
 
     def _entries(self, raw: Iterable) -> Iterable[Entry]:
         for entry_id, fields in raw:
@@ -169,6 +201,8 @@ class Outbox:
 
     def apply(self, entry: Entry, d: Disposition) -> None:
         """Record what became of `entry` and acknowledge it, in one transaction."""
+        if not d.ack:
+            return
         n = entry.notice
         pipe = self.r.pipeline()
         if d.state is StateChange.FORGET:
@@ -177,6 +211,9 @@ class Outbox:
             pipe.set(self.keys.notice_state(n.id), d.state.value, ex=self.state_ttl)
         if d.state is StateChange.HELD:
             pipe.rpush(self.keys.held(n.student), n.to_json())
+        if d.state is StateChange.UNCERTAIN:
+            pipe.lpush(self.keys.push_uncertain(), n.id)
+            pipe.ltrim(self.keys.push_uncertain(), 0, UNCERTAIN_KEPT - 1)
         if d.retry_at is not None:
             pipe.zadd(self.keys.outbox_retry(), {(d.retry or n).to_json(): d.retry_at})
         pipe.hincrby(self.keys.push_stats(), d.stat, 1)
@@ -221,9 +258,12 @@ class Outbox:
             return None
         return max(0.0, now_ts - int(first[0][0].split("-")[0]) / 1000)
 
+    def uncertain(self, limit: int = 20) -> list[str]:
+        """Ids of the latest notices that may or may not have reached their student."""
+        return self.r.lrange(self.keys.push_uncertain(), 0, limit - 1)
+
     def backlog(self) -> dict[str, int]:
-        self.ensure_group()
-        pending = self.r.xpending(self.keys.outbox(), GROUP)
+        pending = self._in_group(lambda: self.r.xpending(self.keys.outbox(), GROUP))
         return {"queued": self.r.xlen(self.keys.outbox()),
                 "in_flight": int(pending.get("pending", 0) if isinstance(pending, dict) else 0),
                 "retrying": self.r.zcard(self.keys.outbox_retry())}

@@ -1,12 +1,14 @@
 """How often each FAQ entry was sent, and how questions ended each day.
 
 Ids are stable, so hit counts survive edits. Daily outcomes (answered, a "您是不是想问"
-list, declined) feed the console's dashboard; days are Asia/Shanghai dates.
+list, declined) feed the console's dashboard; days are Asia/Shanghai dates. A count is
+not worth an answer: while Redis is down, nothing is counted.
 """
 from __future__ import annotations
 
 import redis
 
+from .guard import StoreUnavailable
 from .keys import Keys
 
 
@@ -15,7 +17,10 @@ class FaqStats:
         self.r, self.keys = client, keys
 
     def hit(self, faq_id: str) -> None:
-        self.r.hincrby(self.keys.faq_hits(), faq_id, 1)
+        try:
+            self.r.hincrby(self.keys.faq_hits(), faq_id, 1)
+        except StoreUnavailable:
+            pass
 
     def counts(self) -> dict[str, int]:
         return {k: int(v) for k, v in self.r.hgetall(self.keys.faq_hits()).items()}
@@ -26,7 +31,10 @@ class FaqStats:
         pipe = self.r.pipeline(transaction=False)
         pipe.hincrby(key, decision, 1)
         pipe.expire(key, 400 * 86400)
-        pipe.execute()
+        try:
+            pipe.execute()
+        except StoreUnavailable:
+            pass
 
     def outcomes(self, days: list[str]) -> dict[str, dict[str, int]]:
         pipe = self.r.pipeline(transaction=False)

@@ -4,6 +4,7 @@ Grouping is by normalized text, so 三方丢了咋办 and 三方丢了咋办？�
 Each group has a status staff set in the console's workbench (open, done, ignored) or
 the re-check sets (resolved: the bot now answers it well). A done or resolved question
 asked again and still not answered well opens again; an ignored one stays ignored.
+Recording never stands in the way of an answer: while Redis is down it is skipped.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 import redis
 
+from .guard import StoreUnavailable
 from .keys import Keys
 
 OPEN, DONE, IGNORED, RESOLVED = "open", "done", "ignored", "resolved"
@@ -44,9 +46,12 @@ class UnansweredLog:
         pipe.hget(self.keys.unanswered_status(), normalized)
         if day:
             pipe.hincrby(self.keys.unanswered_daily(), day, 1)
-        status = pipe.execute()[3]
-        if status in REOPENS:
-            self.r.hdel(self.keys.unanswered_status(), normalized)
+        try:
+            status = pipe.execute()[3]
+            if status in REOPENS:
+                self.r.hdel(self.keys.unanswered_status(), normalized)
+        except StoreUnavailable:
+            pass
 
     def _rows(self, rows: list[tuple[str, float]]) -> list[Unanswered]:
         if not rows:

@@ -49,13 +49,24 @@ def server_client() -> redis.Redis | None:
 
 def make_config(namespace: str, kb_dir: Path = SMALL_KB, secrets: dict | None = None,
                 **extra) -> Config:
+    """A test configuration. WeChat is in compatible mode (plain and encrypted requests
+    both accepted), so one app serves every mode; safe-mode tests say so in `extra`."""
     overrides = {
         "redis": {"namespace": namespace},
         "knowledge": {"dir": str(kb_dir), "reload_interval": 0},
         "secrets": WECHAT_SECRETS if secrets is None else secrets,
-        **extra,
+        "channels": {"wechat": {"encrypt_mode": "compatible"}},
     }
+    _merge(overrides, extra)
     return load_config(overrides, env={})
+
+
+def _merge(base: dict, extra: dict) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = value
 
 
 _providers: dict[str, KnowledgeProvider] = {}

@@ -3,6 +3,8 @@
 WeChat requests are signed and optionally AES-encrypted with wechatpy, the same code
 WeChat's own SDKs mirror; Feishu events are schema-2.0 payloads, AES-256-CBC encrypted
 and signed exactly as documented. The app is exercised as the platforms would call it.
+Timestamps come from the app's own (injected) clock, as a platform's would match the
+bot's real clock, so the replay window accepts them.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import os
 import time
 from dataclasses import dataclass
 from itertools import count
-from typing import Any
+from typing import Any, Callable
 
 import xmltodict
 from cryptography.hazmat.primitives import padding
@@ -21,6 +23,13 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from wechatpy.crypto import WeChatCrypto
 
 _ids = count(7_000_000_000_000_000_000)
+
+
+def clock_of(http) -> Callable[[], float]:
+    """Now, by the clock of the app behind a Flask test client (real time without one)."""
+    app = getattr(http, "application", None)
+    ctx = app.extensions.get("bot") if app is not None else None
+    return (lambda: ctx.clock.now().timestamp()) if ctx is not None else time.time
 
 
 def sign(*parts: str) -> str:
@@ -67,7 +76,7 @@ class WeChatClient:
 
     def query(self, body: str | None = None, timestamp: str | None = None,
               nonce: str = "nonce123") -> dict[str, str]:
-        timestamp = timestamp or str(int(time.time()))
+        timestamp = timestamp or str(int(clock_of(self.http)()))
         q = {"signature": sign(self.token, timestamp, nonce), "timestamp": timestamp,
              "nonce": nonce, "openid": "oStudent1"}
         if self.mode != "raw":
@@ -146,8 +155,7 @@ def message_event(token: str, content: dict | str, *, message_type: str = "text"
     return {
         "schema": "2.0",
         "header": {"event_id": event_id or f"evt_{n:032x}", "event_type": "im.message.receive_v1",
-                   "create_time": "1763000000000", "token": token, "app_id": "cli_test",
-                   "tenant_key": "tenant_1"},
+                   "token": token, "app_id": "cli_test", "tenant_key": "tenant_1"},
         "event": {"sender": {"sender_id": {"union_id": f"on_{user}", "user_id": f"u_{user}",
                                            "open_id": user},
                              "sender_type": sender_type, "tenant_key": "tenant_1"},
@@ -166,8 +174,7 @@ def card_event(token: str, choice: str, *, user: str = "ou_student1",
     return {
         "schema": "2.0",
         "header": {"event_id": event_id or f"evt_card_{n:028x}", "event_type": "card.action.trigger",
-                   "create_time": "1763000000000", "token": token, "app_id": "cli_test",
-                   "tenant_key": "tenant_1"},
+                   "token": token, "app_id": "cli_test", "tenant_key": "tenant_1"},
         "event": {"operator": {"tenant_key": "tenant_1", "user_id": f"u_{user}", "open_id": user},
                   "token": "c-card-update-token",
                   "action": {"value": {"choice": choice}, "tag": "button"},
@@ -178,14 +185,20 @@ def card_event(token: str, choice: str, *, user: str = "ou_student1",
 
 @dataclass
 class FeishuEvents:
-    """Posts events to /feishu like the Feishu server: encrypted and signed when keyed."""
+    """Posts events to /feishu like the Feishu server: encrypted and signed when keyed.
+
+    The header's create_time, unless the payload has one, and the signed request time,
+    unless `timestamp` is set, are now by the app's clock."""
 
     http: Any
     verification_token: str
     encrypt_key: str = ""
-    timestamp: str = "1763000000"
+    timestamp: str | None = None
 
     def body(self, payload: dict) -> bytes:
+        head = payload.get("header")
+        if isinstance(head, dict) and "create_time" not in head:
+            payload = {**payload, "header": {**head, "create_time": str(int(clock_of(self.http)() * 1000))}}
         plain = json.dumps(payload, ensure_ascii=False)
         if self.encrypt_key:
             return json.dumps({"encrypt": encrypt(self.encrypt_key, plain)}).encode()
@@ -195,8 +208,9 @@ class FeishuEvents:
         if not self.encrypt_key:
             return {}
         nonce = f"nonce-{next(_event_ids)}"
-        return {"X-Lark-Request-Timestamp": self.timestamp, "X-Lark-Request-Nonce": nonce,
-                "X-Lark-Signature": signature(self.timestamp, nonce, self.encrypt_key, body)}
+        timestamp = self.timestamp or str(int(clock_of(self.http)()))
+        return {"X-Lark-Request-Timestamp": timestamp, "X-Lark-Request-Nonce": nonce,
+                "X-Lark-Signature": signature(timestamp, nonce, self.encrypt_key, body)}
 
     def post_raw(self, body: bytes, headers: dict[str, str] | None = None):
         return self.http.post("/feishu", data=body, headers=headers or {},

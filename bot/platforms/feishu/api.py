@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Callable
+from urllib.parse import quote
 
 import requests
 
 from ...clock import Clock
 from ...config import Config
-from ...store import TokenStore
+from ...store import StoreUnavailable, TokenStore
 from ..token import SharedToken
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,15 @@ log = logging.getLogger(__name__)
 TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal"
 MESSAGES_PATH = "/open-apis/im/v1/messages"
 BOT_INFO_PATH = "/open-apis/bot/v3/info"
+
+_FEISHU_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+def is_feishu_id(value: object) -> bool:
+    """Feishu's ids (om_…, ou_…, oc_…, event ids) are letters, digits, _ and -, nothing
+    that could change the path of a URL it is put in."""
+    return isinstance(value, str) and _FEISHU_ID.fullmatch(value) is not None
+
 
 RATE_LIMITED = 99991400
 TOKEN_INVALID = frozenset({99991663, 99991661, 99991668})
@@ -81,8 +92,10 @@ class FeishuApi:
     # -- calls ---------------------------------------------------------------------------------
     def reply(self, message_id: str, msg_type: str, content: dict) -> dict:
         """Answer a message in its chat (threaded under it in Feishu)."""
+        if not is_feishu_id(message_id):
+            raise FeishuApiError(-1, "refused to reply to a malformed message_id", retryable=False)
         body = {"msg_type": msg_type, "content": json.dumps(content, ensure_ascii=False)}
-        return self.call("POST", f"{MESSAGES_PATH}/{message_id}/reply", body)
+        return self.call("POST", f"{MESSAGES_PATH}/{quote(message_id, safe='')}/reply", body)
 
     def send(self, receive_id: str, msg_type: str, content: dict,
              receive_id_type: str = "open_id") -> dict:
@@ -94,14 +107,20 @@ class FeishuApi:
     def bot_open_id(self) -> str:
         """The bot's own open_id (to recognise its @-mention), cached for a day."""
         name = f"feishu:{self.app_id}:bot_open_id"
-        cached = self.tokens.cached(name)
+        try:
+            cached = self.tokens.cached(name)
+        except StoreUnavailable:
+            cached = None
         if cached:
             return cached
         data = self.call("GET", BOT_INFO_PATH)
         open_id = (data.get("bot") or {}).get("open_id")
         if not isinstance(open_id, str) or not open_id:
             raise FeishuApiError(-1, "bot info without open_id", False)
-        self.tokens.cache(name, open_id, 86400)
+        try:
+            self.tokens.cache(name, open_id, 86400)
+        except StoreUnavailable:
+            pass
         return open_id
 
     def call(self, method: str, path: str, body: dict | None = None,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...message import Message
+from .api import is_feishu_id
 from .cards import CHOICE_KEY
 
 CHANNEL = "feishu"
@@ -48,12 +49,28 @@ def _str(node: dict[str, Any], name: str) -> str:
     return value
 
 
+def _id(node: dict[str, Any], name: str) -> str:
+    """An id that may go into an API call: Feishu's own shape only, never a path."""
+    value = _str(node, name)
+    if not is_feishu_id(value):
+        raise BadEvent(f"{name} is not a Feishu id")
+    return value
+
+
+def created_at(payload: dict[str, Any]) -> float:
+    """When Feishu created the event (header create_time, milliseconds), in seconds."""
+    raw = header(payload).get("create_time")
+    if not isinstance(raw, (str, int)) or not str(raw).isdigit() or len(str(raw)) > 15:
+        raise BadEvent("header without a create_time")
+    return int(raw) / 1000
+
+
 def header(payload: dict[str, Any]) -> dict[str, Any]:
     """The schema-2.0 header; older schemas are refused (the app is set to 2.0)."""
     if payload.get("schema") != "2.0":
         raise BadEvent("not a schema 2.0 event")
     head = _obj(payload, "header")
-    _str(head, "event_id")
+    _id(head, "event_id")
     _str(head, "event_type")
     return head
 
@@ -80,8 +97,8 @@ def parse_message(payload: dict[str, Any]) -> tuple[Inbound, str, list[Mention]]
     event = _obj(payload, "event")
     message = _obj(event, "message")
     sender = _obj(event, "sender")
-    open_id = _str(_obj(sender, "sender_id"), "open_id")
-    message_id = _str(message, "message_id")
+    open_id = _id(_obj(sender, "sender_id"), "open_id")
+    message_id = _id(message, "message_id")
     kind = _str(message, "message_type")
     chat_type = str(message.get("chat_type") or "p2p")
     base = dict(channel=CHANNEL, user_id=open_id, msg_id=message_id)
@@ -105,10 +122,10 @@ def parse_card_action(payload: dict[str, Any]) -> Inbound | None:
     """A choice button press, as if the student typed its digit; None for other buttons."""
     head = header(payload)
     event = _obj(payload, "event")
-    open_id = _str(_obj(event, "operator"), "open_id")
+    open_id = _id(_obj(event, "operator"), "open_id")
     action = _obj(event, "action")
     context = _obj(event, "context")
-    message_id = _str(context, "open_message_id")
+    message_id = _id(context, "open_message_id")
     value = action.get("value")
     choice = value.get(CHOICE_KEY) if isinstance(value, dict) else None
     if not isinstance(choice, str) or not choice.isdigit():

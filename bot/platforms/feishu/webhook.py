@@ -6,7 +6,11 @@ from a worker thread. The long connection (`feishu_ws`) hands its events to the 
 `handle_event`, so both modes parse, de-duplicate and answer identically.
 
 Only this package knows Flask and lark-oapi; the core sees a `Message` and gives back
-an answer already fitted to Feishu's size. Every malformed request gets a 4xx at once.
+an answer already fitted to Feishu's size. Every malformed request gets a 4xx at once,
+and so does one further from now than `max_age_seconds`, by its signed request time and
+by its event's create_time: a captured request cannot be replayed, and Feishu's own late
+retries (after 1 h and 6 h) find the event too old rather than forgotten. Event ids are
+remembered until create_time + max_age, as long as any copy could still be accepted.
 """
 from __future__ import annotations
 
@@ -26,12 +30,15 @@ from ...dispatcher import Answer, Dispatcher
 from .api import FeishuApi, FeishuApiError
 from .cards import render
 from .events import (CARD_EVENT, CHANNEL, MESSAGE_EVENT, BadEvent, Inbound, Mention,
-                            addressed_to_bot, header, parse_card_action, parse_message,
-                            sender_is_app)
+                     addressed_to_bot, created_at, header, parse_card_action, parse_message,
+                     sender_is_app)
 
 log = logging.getLogger(__name__)
 
 CARD_TOAST = {"toast": {"type": "info", "content": "好的，马上为您解答"}}
+# The claim of an event lasts this long unanswered: the acknowledgement follows the claim at
+# once, and Feishu retries an unacknowledged event after 5 s, which then finds it lapsed.
+ACK_LEASE = 2.0
 SIGNATURE_HEADERS = ("X-Lark-Request-Timestamp", "X-Lark-Request-Nonce", "X-Lark-Signature")
 
 
@@ -46,6 +53,7 @@ class FeishuChannel:
         self.cipher = AESCipher(self.encrypt_key) if self.encrypt_key else None
         self.bot_open_id = settings.bot_open_id
         self.max_reply_bytes = settings.max_reply_bytes
+        self.max_age = settings.max_age_seconds
         self._pending: set[Future] = set()
         self._lock = threading.Lock()
         self._id_lock = threading.Lock()
@@ -63,7 +71,7 @@ class FeishuChannel:
         raw = request.get_data(cache=False)
         if not raw.strip():
             abort(400, "empty body")
-        signed = self._check_signature(raw)
+        signed_at = self._check_signature(raw)
         outer = _json_object(raw)
         payload = self._decrypt(outer["encrypt"]) if "encrypt" in outer else outer
         if payload.get("type") == "url_verification":
@@ -72,27 +80,34 @@ class FeishuChannel:
             if not isinstance(challenge, str):
                 abort(400, "url_verification without challenge")
             return jsonify(challenge=challenge)
-        if self.encrypt_key and not signed:
+        if self.encrypt_key and signed_at is None:
             abort(401, "missing X-Lark-Signature")
         try:
             self._check_token(header(payload).get("token"))
-            return jsonify(self.handle_event(payload))
+            created, now = created_at(payload), self.ctx.clock.now().timestamp()
+            for when in (created, signed_at if signed_at is not None else created):
+                if abs(now - when) > self.max_age:
+                    abort(403, "request time too far from now: a replayed request, or a wrong clock")
+            return jsonify(self.handle_event(payload, created + self.max_age))
         except BadEvent as exc:
             abort(400, f"not a Feishu event: {exc}")
 
-    def _check_signature(self, raw: bytes) -> bool:
-        """True when signed correctly; False when unsigned (only url_verification may be)."""
+    def _check_signature(self, raw: bytes) -> float | None:
+        """The signed request time when signed correctly; None when unsigned (only
+        url_verification may be)."""
         if not self.encrypt_key:
-            return False
+            return None
         timestamp, nonce, signature = (request.headers.get(h) for h in SIGNATURE_HEADERS)
         if not (timestamp or nonce or signature):
-            return False
+            return None
         if not (timestamp and nonce and signature):
             abort(401, "incomplete signature headers")
         expected = hashlib.sha256((timestamp + nonce + self.encrypt_key).encode() + raw).hexdigest()
         if not hmac.compare_digest(expected, signature.lower()):
             abort(403, "invalid signature")
-        return True
+        if not timestamp.isdigit() or len(timestamp) > 12:
+            abort(400, "X-Lark-Request-Timestamp is not a number")
+        return float(timestamp)
 
     def _check_token(self, token: Any) -> None:
         if not self.verification_token:
@@ -113,31 +128,41 @@ class FeishuChannel:
         return _json_object(plain.encode("utf-8"))
 
     # -- events (webhook and long connection) ----------------------------------------------
-    def handle_event(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Accept one verified schema-2.0 event; returns the body Feishu gets back."""
+    def handle_event(self, payload: dict[str, Any],
+                     replay_until: float | None = None) -> dict[str, Any]:
+        """Accept one verified schema-2.0 event; returns the body Feishu gets back.
+
+        `replay_until`: until when this request could be replayed past the age check (its
+        ids are remembered that long); by default the event's create_time plus max_age.
+        """
         event_type = header(payload)["event_type"]
+        if replay_until is None:
+            replay_until = _created_or_now(payload, self.ctx.clock.now().timestamp()) + self.max_age
         if event_type == MESSAGE_EVENT:
             if not sender_is_app(payload):
                 inbound, chat_type, found = parse_message(payload)
                 if self._claim(inbound):
-                    self._submit(inbound, chat_type == "group", found)
+                    self._submit(inbound, chat_type == "group", found, replay_until)
             return {}
         if event_type == CARD_EVENT:
             inbound = parse_card_action(payload)
             if inbound is not None and self._claim(inbound):
-                self._submit(inbound, False, [])
+                self._submit(inbound, False, [], replay_until)
             return CARD_TOAST
         return {}
 
     def _claim(self, inbound: Inbound) -> bool:
         """First delivery of both its event_id and message_id; retries act never."""
-        return self.ctx.stores.deliveries.claim_all(CHANNEL, inbound.delivery_ids)
+        return self.ctx.stores.deliveries.claim_all(CHANNEL, inbound.delivery_ids, ACK_LEASE)
 
-    def _submit(self, inbound: Inbound, in_group: bool, found: list[Mention]) -> None:
+    def _submit(self, inbound: Inbound, in_group: bool, found: list[Mention],
+                replay_until: float) -> None:
         future = self.executor.submit(self._answer, inbound, in_group, found)
         with self._lock:
             self._pending.add(future)
         future.add_done_callback(self._forget)
+        for delivery in inbound.delivery_ids:    # accepted: from now on a retry is a duplicate
+            self.ctx.stores.deliveries.done(CHANNEL, delivery, replay_until)
 
     def _forget(self, future: Future) -> None:
         with self._lock:
@@ -192,6 +217,13 @@ class FeishuChannel:
             except FeishuApiError as again:
                 log.error("Feishu reply to %s failed: code=%s msg=%s", message_id,
                           again.code, again.msg)
+
+
+def _created_or_now(payload: dict[str, Any], now: float) -> float:
+    try:
+        return created_at(payload)
+    except BadEvent:
+        return now
 
 
 def _json_object(raw: bytes) -> dict[str, Any]:

@@ -1,19 +1,22 @@
 """WeChat official account webhook: verify, decrypt, de-duplicate, parse, render.
 
 Only this package knows wechatpy and Flask request details; the core sees a `Message`
-and gives back an answer already fitted to WeChat's size. Every malformed request is
-answered with a 4xx at once.
+and gives back an answer already fitted to WeChat's size. Every malformed, replayed or
+(in safe mode) unencrypted request is answered with a 4xx at once.
+
+WeChat waits 5 s, so everything a request does counts against `reply_deadline` from the
+moment it arrives, Redis calls included; Redis itself never makes a request wait long
+(`store.guard`), and the FAQ answers without it.
 """
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Callable
 
-from defusedxml import ElementTree as SafeET
 from flask import Blueprint, Response, abort, request
-from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.replies import TextReply
@@ -22,11 +25,11 @@ from wechatpy.utils import check_signature
 from ...context import BotContext
 from ...dispatcher import Dispatcher
 from ...message import Message
+from ...store import TAKEN_OVER, StoreUnavailable
+from .inbound import CHANNEL, delivery_id, parse, safe_xml, to_message  # noqa: F401
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "wechat"
-MEDIA_KINDS = {"image", "voice", "video", "shortvideo", "location", "link", "file"}
 HOLDING_TEXT = "您的问题我正在查，请稍等片刻后再发一次。"
 HOLDING_SENT_LATER = "您的问题我正在查，答案查好后会单独发给您。"
 
@@ -36,13 +39,18 @@ class WeChatChannel:
                  executor: ThreadPoolExecutor,
                  on_late_reply: Callable[[Message, str, str], None] | None = None) -> None:
         cfg, settings = ctx.config, ctx.settings
+        wechat = settings.channels.wechat
         self.ctx, self.dispatcher, self.executor = ctx, dispatcher, executor
+        self.clock = ctx.clock
         self.deliveries = ctx.stores.deliveries
         self.token = cfg.secret("WECHAT_TOKEN") or ""
         aes_key, appid = cfg.secret("WECHAT_ENCODING_AES_KEY"), cfg.secret("WECHAT_APPID")
         self.crypto = WeChatCrypto(self.token, aes_key, appid) if aes_key and appid else None
-        self.deadline = settings.channels.wechat.reply_deadline
-        self.max_reply_bytes = settings.channels.wechat.max_reply_bytes
+        self.safe_mode = cfg.wechat_encrypt_mode == "safe"
+        self.max_age = wechat.max_age_seconds
+        self.deadline = wechat.reply_deadline
+        self.lease = wechat.reply_deadline + 1.0     # a claim older than this: its process died
+        self.max_reply_bytes = wechat.max_reply_bytes
         self.wait_for_first = settings.dedup.wait_for_first
         self.on_late_reply = on_late_reply     # set only when the answer can be pushed later
         self.holding_text = HOLDING_SENT_LATER if on_late_reply else HOLDING_TEXT
@@ -54,7 +62,8 @@ class WeChatChannel:
         bp.add_url_rule("/wechat", "receive", self.receive, methods=["POST"])
         return bp
 
-    def _check_signature(self) -> tuple[str, str]:
+    def _check_signature(self) -> tuple[str, str, int]:
+        """The signed timestamp and nonce; 4xx unless signed by us and recent."""
         args = request.args
         signature, timestamp, nonce = args.get("signature"), args.get("timestamp"), args.get("nonce")
         if not (signature and timestamp and nonce):
@@ -63,26 +72,27 @@ class WeChatChannel:
             check_signature(self.token, signature, timestamp, nonce)
         except InvalidSignatureException:
             abort(403, "invalid signature")
-        return timestamp, nonce
+        if not timestamp.isdigit() or len(timestamp) > 12:
+            abort(400, "timestamp is not a number")
+        if abs(self.clock.now().timestamp() - int(timestamp)) > self.max_age:
+            abort(403, "timestamp too far from now: a replayed request, or a wrong clock")
+        return timestamp, nonce, int(timestamp)
 
     def verify(self) -> Response:
         self._check_signature()
         return Response(request.args.get("echostr", ""), mimetype="text/plain")
 
     def receive(self) -> Response:
-        timestamp, nonce = self._check_signature()
-        xml = self._safe_xml(request.get_data(cache=False))
+        deadline = self.clock.monotonic() + self.deadline
+        timestamp, nonce, signed_at = self._check_signature()
         encrypted = request.args.get("encrypt_type", "raw").lower() == "aes"
+        if self.safe_mode and not encrypted:
+            abort(403, "safe mode: only encrypted messages are accepted")
+        xml = safe_xml(request.get_data(cache=False))
         if encrypted:
             xml = self._decrypt(xml, timestamp, nonce)
-        try:
-            parsed = parse_message(xml)
-            msg, delivery = to_message(parsed), delivery_id(parsed)
-        except Exception:  # wechatpy raises KeyError/ValueError/… on odd but well-formed XML
-            abort(400, "not a WeChat message")
-        if not msg.user_id or not parsed.target:
-            abort(400, "message without FromUserName or ToUserName")
-        text = self._answer(msg, delivery)
+        parsed, msg, delivery = parse(xml)
+        text = self._answer(msg, delivery, signed_at + self.max_age, deadline)
         if not text:
             return Response("success", mimetype="text/plain")
         reply = TextReply(source=parsed.target, target=parsed.source, content=text).render()
@@ -91,18 +101,6 @@ class WeChatChannel:
         return Response(reply, mimetype="application/xml")
 
     # -- pieces ----------------------------------------------------------------------------
-    @staticmethod
-    def _safe_xml(body: bytes) -> str:
-        """Refuse DTDs, entities and broken UTF-8 before any XML parser sees the body."""
-        if not body.strip():
-            abort(400, "empty body")
-        try:
-            text = body.decode("utf-8")
-            SafeET.fromstring(text, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-        except Exception:  # defusedxml raises ParseError and its own DefusedXmlException kinds
-            abort(400, "malformed or unsafe XML")
-        return text
-
     def _decrypt(self, xml: str, timestamp: str, nonce: str) -> str:
         if self.crypto is None:
             abort(400, "encrypted message but WECHAT_ENCODING_AES_KEY/WECHAT_APPID not set")
@@ -115,48 +113,49 @@ class WeChatChannel:
             abort(403, "invalid msg_signature")
         except Exception:  # bad base64, padding, length or app id: all mean "not for us"
             abort(400, "cannot decrypt")
-        return self._safe_xml(plain.encode("utf-8"))
+        return safe_xml(plain.encode("utf-8"))
 
-    def _answer(self, msg: Message, delivery: str) -> str:
-        """Answer once per delivery; a platform retry gets the first answer, never a second."""
+    def _answer(self, msg: Message, delivery: str, replay_until: float, deadline: float) -> str:
+        """Answer once per delivery; a platform retry gets the first answer, never a second.
+
+        `replay_until`: until when a replay of this request would pass the age check, so
+        how long its id must be remembered. `deadline`: when WeChat stops waiting.
+        """
+        def left() -> float:
+            return max(0.0, deadline - self.clock.monotonic())
+
         deliveries = self.deliveries
-        if not deliveries.claim(CHANNEL, delivery):
-            return deliveries.wait_for_reply(CHANNEL, delivery, self.wait_for_first) or ""
-        future = self.executor.submit(self._text, msg)
+        if not deliveries.claim(CHANNEL, delivery, self.lease):
+            first = deliveries.wait_for_reply(CHANNEL, delivery, min(self.wait_for_first, left()),
+                                              self.lease)
+            if first is not TAKEN_OVER:
+                return first or ""
+        future = self.executor.submit(self._answer_now, msg, delivery, replay_until)
         try:
-            text = future.result(timeout=self.deadline)
+            return future.result(timeout=left())
         except FutureTimeout:
-            log.warning("answer to %s took longer than %.1fs", msg.user_id, self.deadline)
-            future.add_done_callback(lambda f: self._late(msg, delivery, f))
-            return self.holding_text
-        deliveries.save_reply(CHANNEL, delivery, text)
+            log.warning("answer to a %s message took longer than %.1fs", CHANNEL, self.deadline)
+        threading.Thread(target=self._holding, args=(delivery, replay_until), daemon=True).start()
+        future.add_done_callback(lambda f: self._late(msg, delivery, f))
+        return self.holding_text
+
+    def _answer_now(self, msg: Message, delivery: str, replay_until: float) -> str:
+        text = self.dispatcher.answer(msg, self.max_reply_bytes).text
+        self.deliveries.done(CHANNEL, delivery, replay_until, reply=text)
         return text
 
-    def _text(self, msg: Message) -> str:
-        return self.dispatcher.answer(msg, self.max_reply_bytes).text
+    def _holding(self, delivery: str, replay_until: float) -> None:
+        """Past the deadline: keep the claim (no retry may answer again) and let a retry
+        repeat the holding reply until the real answer replaces it."""
+        self.deliveries.done(CHANNEL, delivery, replay_until, reply=self.holding_text,
+                             keep_reply=True)
 
     def _late(self, msg: Message, delivery: str, future: Future) -> None:
-        text = future.result()
-        self.deliveries.save_reply(CHANNEL, delivery, text)
-        if self.on_late_reply and text:
-            self.on_late_reply(msg, delivery, text)
-
-
-def delivery_id(parsed) -> str:
-    """MsgId for messages; events have none, so sender + time + event identify them."""
-    if getattr(parsed, "id", None):
-        return f"msg:{parsed.id}"
-    return f"evt:{parsed.source}:{parsed.time}:{getattr(parsed, 'event', '')}"
-
-
-def to_message(parsed) -> Message:
-    kind = parsed.type
-    base = dict(channel=CHANNEL, user_id=parsed.source, msg_id=str(getattr(parsed, "id", "") or ""))
-    if kind == "text":
-        return Message(text=parsed.content or "", **base)
-    if kind == "voice" and getattr(parsed, "recognition", None):
-        return Message(text=parsed.recognition, **base)
-    if kind == "event":
-        return Message(kind="event", event=parsed.event, event_key=getattr(parsed, "key", None),
-                       **base)
-    return Message(kind=kind if kind in MEDIA_KINDS else "unknown", **base)
+        try:
+            text = future.result()
+            if self.on_late_reply and text:
+                self.on_late_reply(msg, delivery, text)
+        except StoreUnavailable:
+            log.warning("a late answer could not be queued: Redis is not answering")
+        except Exception:
+            log.exception("a late answer failed")
