@@ -11,11 +11,13 @@ from collections import Counter
 
 from flask import Blueprint, abort, jsonify, request
 
+from .admin_people import add_people_routes
 from .context import BotContext
+from .handoff.desk import StaffDesk
 from .records import StudentKey
 
 
-def admin_blueprint(ctx: BotContext) -> Blueprint:
+def admin_blueprint(ctx: BotContext, desk: StaffDesk | None = None) -> Blueprint:
     bp = Blueprint("admin", __name__, url_prefix="/admin")
     st = ctx.stores
 
@@ -98,4 +100,5 @@ def admin_blueprint(ctx: BotContext) -> Blueprint:
                        held=held, held_total=sum(held.values()), retries=retries,
                        skipped=skipped, outbox=st.outbox.backlog())
 
+    add_people_routes(bp, ctx, desk or StaffDesk(ctx, {}))
     return bp

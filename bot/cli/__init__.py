@@ -8,7 +8,7 @@ import sys
 from typing import Sequence
 
 from ..config import ConfigError
-from . import data, kb, processes
+from . import data, kb, processes, roster
 
 
 def _setup_logging(verbose: bool = False) -> None:
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     processes.add_commands(sub)
     kb.add_commands(sub)
     data.add_commands(sub)
+    roster.add_commands(sub)
     return p
 
 

@@ -1,13 +1,15 @@
 """The ordered handler table: the first handler whose `match` finds something handles.
 
-Order matters: events and media first, then exact commands, then numbered follow-ups,
-then the FAQ, and the fallback last (it always matches). `HOOKS` run after whichever
-handler answered, and may add to its reply (held push notices).
+Order matters: events and media first, then exact commands, then the answer to a dialog
+in progress and numbered follow-ups, then the FAQ, and the fallback last (it always
+matches). `HOOKS` run after whichever handler answered, and may add to its reply (held
+notices and staff replies) or note the turn (the last turns a staff card shows).
 """
 from __future__ import annotations
 
-from . import (events, fairs, fallback, faq, followup, greeting, held, help, job_search, media,
-               more, push_settings, reminders, subscribe, subscriptions, unsubscribe)
+from . import (bind, erase, events, fairs, fallback, faq, followup, greeting, handoff, held, help,
+               intentions, job_search, media, more, push_settings, recommend, reminders,
+               subscribe, subscriptions, turns, unsubscribe)
 from .base import Handler
 
 HANDLERS: tuple[Handler, ...] = (
@@ -15,6 +17,11 @@ HANDLERS: tuple[Handler, ...] = (
     media.handler,
     help.handler,
     greeting.handler,
+    erase.handler,                # 删除我的信息, 确认删除
+    handoff.handler,              # 人工 / 找老师
+    bind.handler,
+    intentions.handler,           # 我的信息 / 意向
+    recommend.handler,
     subscriptions.handler,        # 我的订阅 before 订阅 <…>
     unsubscribe.handler,
     subscribe.handler,
@@ -22,6 +29,7 @@ HANDLERS: tuple[Handler, ...] = (
     fairs.handler,
     reminders.handler,
     push_settings.handler,
+    intentions.dialog,            # answers to the 意向 questions, before digits pick from lists
     followup.handler,
     more.handler,
     faq.handler,
@@ -30,4 +38,5 @@ HANDLERS: tuple[Handler, ...] = (
 
 HOOKS = (
     held.hook,
+    turns.hook,
 )

@@ -13,6 +13,7 @@ from ..knowledge import Loaded
 from ..message import Message, Reply
 from ..nlp.matcher import MatchResult
 from ..store.conversation import Choice
+from .audience import by_audience
 from .fallback import decline_reply
 
 SUGGEST_INTRO = "您是不是想问："
@@ -41,6 +42,12 @@ class FaqFound:
         picks = (kb.by_id(c.id) for c in matcher.suggestions(self.result))
         return [e for e in picks if e is not None]
 
+    def ranked(self) -> list[FaqEntry]:
+        """Every candidate confident enough to be offered, best first."""
+        kb, suggest = self.snapshot.kb, self.snapshot.matcher.thresholds.suggest
+        picks = (kb.by_id(c.id) for c in self.result.candidates if c.score >= suggest)
+        return [e for e in picks if e is not None]
+
 
 class FaqHandler:
     name = "faq"
@@ -55,6 +62,12 @@ class FaqHandler:
         result, st = found.result, ctx.stores
         if result.decision == "decline":
             return decline_reply(msg, ctx, result)
+        fitted = by_audience(msg, ctx, result, found.ranked())
+        if isinstance(fitted, Reply):
+            return fitted
+        if fitted is not None:
+            st.faq_stats.hit(fitted.id)
+            return answer_reply(fitted)
         if result.score < ctx.settings.unanswered.low_confidence_below:
             best = result.best
             st.unanswered.record(result.analysis.normalized, msg.text,

@@ -70,6 +70,19 @@ class PendingJobs:
             reasons.setdefault(job_id, why)
         return Pending(reasons, len(raw.encode("utf-8")))
 
+    def move(self, src: StudentKey, dst: StudentKey) -> None:
+        """`src`'s waiting matches go into `dst`'s next digest."""
+        pending = self.read(src)
+        if pending.reasons:
+            self.add({dst: pending.reasons})
+        self.forget(src)
+
+    def forget(self, student: StudentKey) -> None:
+        pipe = self.r.pipeline()
+        pipe.delete(self.keys.pending_jobs(student))
+        pipe.srem(self.keys.pending_students(), student.encode())
+        pipe.execute()
+
     def drop(self, student: StudentKey, pending: Pending) -> None:
         """Forget what `read` returned; the student leaves the set when nothing remains."""
         self._drop_prefix(keys=[self.keys.pending_jobs(student), self.keys.pending_students()],

@@ -23,11 +23,13 @@ from lark_oapi.core.utils import AESCipher
 
 from ...context import BotContext
 from ...dispatcher import Answer, Dispatcher
+from ...handoff.desk import StaffDesk
 from .api import FeishuApi, FeishuApiError
 from .cards import render
 from .events import (CARD_EVENT, CHANNEL, MESSAGE_EVENT, BadEvent, Inbound, Mention,
-                            addressed_to_bot, header, parse_card_action, parse_message,
-                            sender_is_app)
+                            StaffAction, addressed_to_bot, header, parse_card_action,
+                            parse_message, sender_is_app)
+from .staff import StaffReplies
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ SIGNATURE_HEADERS = ("X-Lark-Request-Timestamp", "X-Lark-Request-Nonce", "X-Lark
 
 class FeishuChannel:
     def __init__(self, ctx: BotContext, dispatcher: Dispatcher, executor: Executor,
-                 api: FeishuApi | None = None) -> None:
+                 api: FeishuApi | None = None, desk: StaffDesk | None = None) -> None:
         cfg, settings = ctx.config, ctx.settings.channels.feishu
         self.ctx, self.dispatcher, self.executor = ctx, dispatcher, executor
         self.api = api or FeishuApi(cfg, ctx.stores.tokens, ctx.clock)
@@ -46,6 +48,7 @@ class FeishuChannel:
         self.cipher = AESCipher(self.encrypt_key) if self.encrypt_key else None
         self.bot_open_id = settings.bot_open_id
         self.max_reply_bytes = settings.max_reply_bytes
+        self.staff = StaffReplies(ctx.settings.handoff.feishu_chat_id, desk, self.api)
         self._pending: set[Future] = set()
         self._lock = threading.Lock()
         self._id_lock = threading.Lock()
@@ -120,18 +123,32 @@ class FeishuChannel:
             if not sender_is_app(payload):
                 inbound, chat_type, found = parse_message(payload)
                 if self._claim(inbound):
-                    self._submit(inbound, chat_type == "group", found)
+                    if self.staff.in_staff_group(inbound):
+                        self._run(self.staff.thread_message, inbound)
+                    else:
+                        self._submit(inbound, chat_type == "group", found)
             return {}
         if event_type == CARD_EVENT:
-            inbound = parse_card_action(payload)
-            if inbound is not None and self._claim(inbound):
-                self._submit(inbound, False, [])
+            parsed = parse_card_action(payload)
+            if isinstance(parsed, StaffAction):
+                if self._claim(parsed):
+                    self._run(self.staff.card_action, parsed)
+                return self.staff.toast(parsed)
+            if parsed is not None and self._claim(parsed):
+                self._submit(parsed, False, [])
             return CARD_TOAST
         return {}
 
-    def _claim(self, inbound: Inbound) -> bool:
+    def _claim(self, item: Inbound | StaffAction) -> bool:
         """First delivery of both its event_id and message_id; retries act never."""
-        return self.ctx.stores.deliveries.claim_all(CHANNEL, inbound.delivery_ids)
+        return self.ctx.stores.deliveries.claim_all(CHANNEL, item.delivery_ids)
+
+    def _run(self, work: Any, item: Any) -> None:
+        """Staff work off the request path, tracked like answers (`wait_idle`)."""
+        future = self.executor.submit(work, item)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
 
     def _submit(self, inbound: Inbound, in_group: bool, found: list[Mention]) -> None:
         future = self.executor.submit(self._answer, inbound, in_group, found)

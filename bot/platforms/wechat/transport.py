@@ -25,7 +25,7 @@ class WeChatTransport:
 
     def deliver(self, notice: Notice) -> Outcome:
         try:
-            if self.settings.mode == "template" and notice.kind != "answer":
+            if self.settings.mode == "template" and notice.kind in ("digest", "reminder"):
                 self._template(notice)
             else:
                 self.api.send_text(notice.user_id, notice.text())
