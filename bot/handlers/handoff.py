@@ -43,8 +43,8 @@ class HandoffHandler:
         current = st.tickets.open_of(msg.student)
         if current is not None and current.status == OPEN:
             if found:
-                current.question = f"{current.question}\n补充：{found}".strip()
-                st.tickets.save(current)
+                st.tickets.update(current.id, lambda t: setattr(
+                    t, "question", f"{t.question}\n补充：{found}".strip()))
                 return Reply(f"已把您补充的内容交给老师（工单 #{current.id}），老师回复后会发到这里。")
             return Reply(f"您的问题已经转给老师了（工单 #{current.id}），老师回复后会发到这里，请稍等。"
                          "想补充内容，发送“人工 补充的内容”。")

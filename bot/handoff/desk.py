@@ -102,13 +102,11 @@ def _channel(ticket: Ticket) -> str:
 
 def mark_delivered(ctx: BotContext, ticket_id: str) -> None:
     """A kept reply was given with the answer to the student's next message."""
-    ticket = ctx.stores.tickets.get(ticket_id)
-    if ticket is None:
-        return
-    for reply in ticket.replies:
-        if reply.get("delivery") == HELD:
-            reply["delivery"] = "delivered"
-    ctx.stores.tickets.save(ticket)
+    def delivered(ticket: Ticket) -> None:
+        for reply in ticket.replies:
+            if reply.get("delivery") == HELD:
+                reply["delivery"] = "delivered"
+    ctx.stores.tickets.update(ticket_id, delivered)
 
 
 class StaffDesk:
@@ -138,12 +136,14 @@ class StaffDesk:
                         kind="staff_reply", title=STUDENT_TITLE, summary=text,
                         footer=STUDENT_FOOTER, ref=str(ticket.id))
         state = self._deliver(notice)
-        ticket.replies.append({"by": staff, "text": text, "at": _now_text(self.ctx),
-                               "delivery": state})
-        if state != FAILED:
-            ticket.status = ANSWERED if ticket.status != CLOSED else CLOSED
-            ticket.answered_by, ticket.answered_at = staff, _now_text(self.ctx)
-        st.tickets.save(ticket)
+        at = _now_text(self.ctx)
+
+        def answered(t: Ticket) -> None:
+            t.replies.append({"by": staff, "text": text, "at": at, "delivery": state})
+            if state != FAILED:
+                t.status = CLOSED if t.status == CLOSED else ANSWERED
+                t.answered_by, t.answered_at = staff, at
+        ticket = st.tickets.update(ticket.id, answered) or ticket
         log.info("ticket %s answered (%s)", ticket.id, state)
         return ReplyOutcome(state, ticket)
 
@@ -171,12 +171,9 @@ class StaffDesk:
         return FAILED
 
     def close(self, ticket_id: int | str, staff: str) -> Ticket | None:
-        ticket = self.ctx.stores.tickets.get(ticket_id)
-        if ticket is None:
-            return None
-        ticket.status, ticket.closed_by = CLOSED, staff
-        self.ctx.stores.tickets.save(ticket)
-        return ticket
+        def closed(ticket: Ticket) -> None:
+            ticket.status, ticket.closed_by = CLOSED, staff
+        return self.ctx.stores.tickets.update(ticket_id, closed)
 
 
 def ticket_dict(ticket: Ticket) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Callable
 
 import redis
 
@@ -78,12 +79,30 @@ class TicketStore:
         raw = self.r.hget(self.keys.tickets(), str(ticket_id))
         return Ticket.from_json(raw) if raw else None
 
-    def save(self, ticket: Ticket) -> None:
-        pipe = self.r.pipeline()
-        pipe.hset(self.keys.tickets(), str(ticket.id), ticket.to_json())
-        if ticket.status == CLOSED:
-            pipe.zrem(self.keys.tickets_open(), str(ticket.id))
-        pipe.execute()
+    def update(self, ticket_id: int | str, change: Callable[[Ticket], None]) -> Ticket | None:
+        """Apply `change` to the stored ticket atomically: a reply and a close pressed at
+        the same moment both land (optimistic: retried when another write came between)."""
+        key = self.keys.tickets()
+        with self.r.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.hget(key, str(ticket_id))
+                    if raw is None:
+                        pipe.reset()
+                        return None
+                    ticket = Ticket.from_json(raw)
+                    change(ticket)
+                    pipe.multi()
+                    pipe.hset(key, str(ticket.id), ticket.to_json())
+                    if ticket.status == CLOSED:
+                        pipe.zrem(self.keys.tickets_open(), str(ticket.id))
+                    if ticket.card_message_id:
+                        pipe.hset(self.keys.ticket_cards(), ticket.card_message_id, str(ticket.id))
+                    pipe.execute()
+                    return ticket
+                except redis.WatchError:
+                    continue
 
     def listing(self, status: str | None = None, limit: int = 200) -> list[Ticket]:
         """Not closed (oldest first) for status None or "open"/"answered"; else newest first."""
@@ -107,14 +126,7 @@ class TicketStore:
         return None
 
     def set_card(self, ticket_id: int, message_id: str) -> None:
-        ticket = self.get(ticket_id)
-        if ticket is None:
-            return
-        ticket.card_message_id = message_id
-        pipe = self.r.pipeline()
-        pipe.hset(self.keys.ticket_cards(), message_id, str(ticket_id))
-        pipe.hset(self.keys.tickets(), str(ticket_id), ticket.to_json())
-        pipe.execute()
+        self.update(ticket_id, lambda t: setattr(t, "card_message_id", message_id))
 
     def by_card(self, message_id: str) -> Ticket | None:
         ticket_id = self.r.hget(self.keys.ticket_cards(), message_id)
