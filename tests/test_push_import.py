@@ -77,7 +77,7 @@ def test_cli_import_and_push_run_dry_run(tmp_path):
         run = lambda *a: subprocess.run([sys.executable, "-m", "bot", *a], cwd=ROOT, env=env,  # noqa: E731
                                         capture_output=True, text=True, timeout=120)
         r = run("jobs", "import", str(path))
-        assert r.returncode == 0, r.stderr
+        assert r.returncode == 1, r.stderr          # DESIGN: exit 1 when any row was rejected
         assert f"{path}:3: 缺少必填字段 company（公司）" in r.stdout
         assert "新增 2 条，更新 0 条，拒绝 3 条" in r.stdout
         r = run("push", "run", "--dry-run", "--at", "2026-11-23T23:00")

@@ -16,7 +16,8 @@ from .common import config_for
 def cmd_import(args: argparse.Namespace) -> int:
     ctx = build_context(config_for(args))
     try:
-        report = ctx.catalog.import_file(args.kind, Path(args.file), Clock().now())
+        report = ctx.catalog.import_file(args.kind, Path(args.file), Clock().now(),
+                                         write=not args.dry_run)
     except FileError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -24,9 +25,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(line)
     for line in report.warnings:
         print("提醒：" + line)
-    print(report.summary() + "。" + ("被拒绝的行请按提示修改后重新导入（已导入的不会重复）。"
-                                    if report.rejected else ""))
-    return 1 if report.rejected and not (report.added or report.updated) else 0
+    advice = "被拒绝的行请按提示修改后重新导入（已导入的不会重复）。" if report.rejected else ""
+    if args.dry_run:
+        advice += "这是检查，没有写入任何数据。"
+    print(report.summary() + "。" + advice)
+    return 0 if report.ok else 1
 
 
 def _parse_at(text: str) -> datetime:
@@ -54,8 +57,9 @@ def cmd_push_run(args: argparse.Namespace) -> int:
 def add_commands(sub: argparse._SubParsersAction) -> None:
     for kind, label in (("jobs", "岗位"), ("fairs", "招聘会")):
         g = sub.add_parser(kind, help=f"{label}数据").add_subparsers(dest=f"{kind}_command", required=True)
-        i = g.add_parser("import", help=f"从 CSV / YAML / JSON 文件导入{label}")
+        i = g.add_parser("import", help=f"从 CSV / XLSX / YAML / JSON 文件导入{label}")
         i.add_argument("file")
+        i.add_argument("--dry-run", action="store_true", help="只检查并列出结果，不写入")
         i.set_defaults(func=cmd_import, kind=kind)
 
     push = sub.add_parser("push", help="推送").add_subparsers(dest="push_command", required=True)

@@ -15,7 +15,7 @@ from .common import config_for
 def cmd_import(args: argparse.Namespace) -> int:
     ctx = build_context(config_for(args))
     try:
-        report = roster.import_file(ctx, Path(args.file))
+        report = roster.import_file(ctx, Path(args.file), write=not args.dry_run)
     except FileError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -23,9 +23,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(line)
     for line in report.warnings:
         print("提醒：" + line)
-    print(report.summary() + "。" + ("被拒绝的行请按提示修改后重新导入（已导入的不会重复）。"
-                                    if report.rejected else ""))
-    return 1 if report.rejected else 0
+    advice = "被拒绝的行请按提示修改后重新导入（已导入的不会重复）。" if report.rejected else ""
+    if args.dry_run:
+        advice += "这是检查，没有写入任何数据。"
+    print(report.summary() + "。" + advice)
+    return 0 if report.ok else 1
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
@@ -43,6 +45,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     g = sub.add_parser("roster", help="学生名单").add_subparsers(dest="roster_command", required=True)
     i = g.add_parser("import", help="从 CSV / XLSX / YAML / JSON 文件导入学生名单（按学号更新）")
     i.add_argument("file")
+    i.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
     i.set_defaults(func=cmd_import)
     e = g.add_parser("erase", help="按学生要求删除其全部个人信息")
     e.add_argument("student_no")

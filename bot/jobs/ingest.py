@@ -1,7 +1,9 @@
-"""Putting jobs and fairs into the store from files, the admin API or the feed.
+"""Putting jobs and fairs into the store from files, the console, the admin API or the feed.
 
-One path for all three, so a row the CLI rejects is rejected by the API the same way.
-Each job's matchable terms are computed here, once, with the job vocabulary.
+One path for all of them, so a row the CLI rejects is rejected by the console the same
+way. A preview runs the same path and stops before writing, so staff see per row what
+would be added, updated or rejected. Each job's matchable terms are computed here, once,
+with the job vocabulary.
 """
 from __future__ import annotations
 
@@ -10,12 +12,25 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ..records import Job
+from ..records import Fair, Job
 from ..store import FairStore, JobStore
-from .importer import Row, read_rows
-from .rules import fair_from_row, job_from_row, validate
+from .importer import Row, read_bytes, read_rows
+from .rules import Validation, fair_from_values, job_from_values, validate
+from .schema import FAIRS, JOBS, Schema
 
 KINDS = ("jobs", "fairs")
+SCHEMAS: dict[str, Schema] = {"jobs": JOBS, "fairs": FAIRS}
+
+
+@dataclass
+class RowOutcome:
+    """What became (or would become) of one row, for the console's preview table."""
+
+    line: int
+    status: str                  # "added", "updated" or "rejected"
+    id: str = ""
+    summary: str = ""            # the item's one-line description
+    message: str = ""            # why it was rejected
 
 
 @dataclass
@@ -25,14 +40,37 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)      # "file:line: why"
     warnings: list[str] = field(default_factory=list)
+    rows: list[RowOutcome] = field(default_factory=list)
+    written: bool = True
+
+    @property
+    def ok(self) -> bool:
+        """Every row was usable: the CLI exits 1 otherwise."""
+        return not self.rejected
 
     def summary(self) -> str:
-        return (f"{self.source}：新增 {len(self.added)} 条，更新 {len(self.updated)} 条，"
+        verb = "将" if not self.written else ""
+        return (f"{self.source}：{verb}新增 {len(self.added)} 条，{verb}更新 {len(self.updated)} 条，"
                 f"拒绝 {len(self.rejected)} 条")
 
     def as_dict(self) -> dict[str, Any]:
         return {"added": self.added, "updated": self.updated, "rejected": self.rejected,
-                "warnings": self.warnings}
+                "warnings": self.warnings, "written": self.written,
+                "rows": [r.__dict__ for r in self.rows]}
+
+
+def _report(source: str, checked: Validation, known: set[str], written: bool) -> ImportReport:
+    report = ImportReport(source, rejected=checked.rejected, warnings=checked.warnings,
+                          written=written)
+    for item in checked.good:
+        (report.updated if item.id in known else report.added).append(item.id)
+    for c in checked.checked:
+        if c.item is None:
+            report.rows.append(RowOutcome(c.line, "rejected", message=c.error))
+        else:
+            status = "updated" if c.item.id in known else "added"
+            report.rows.append(RowOutcome(c.line, status, c.item.id, c.item.line()))
+    return report
 
 
 @dataclass
@@ -43,24 +81,41 @@ class Catalog:
     fairs: FairStore
     job_terms: Callable[[Job], frozenset[str]]
 
-    def import_rows(self, kind: str, rows: Iterable[Row], source: str,
-                    now: datetime) -> ImportReport:
-        report = ImportReport(source)
+    def check(self, kind: str, rows: Iterable[Row], source: str) -> Validation:
         if kind == "jobs":
-            jobs, report.rejected, report.warnings = validate(rows, source, job_from_row)
-            report.added, report.updated = self.jobs.upsert(jobs, self.job_terms, now)
-        elif kind == "fairs":
-            fairs, report.rejected, report.warnings = validate(rows, source, fair_from_row)
-            report.added, report.updated = self.fairs.upsert(fairs)
-        else:
-            raise ValueError(kind)
+            return validate(rows, source, JOBS, job_from_values)
+        if kind == "fairs":
+            return validate(rows, source, FAIRS, fair_from_values)
+        raise ValueError(kind)
+
+    def import_rows(self, kind: str, rows: Iterable[Row], source: str, now: datetime,
+                    write: bool = True) -> ImportReport:
+        """Validate `rows` and store the good ones; with `write=False`, only say what would be."""
+        checked = self.check(kind, rows, source)
+        good = checked.good
+        store = self.jobs if kind == "jobs" else self.fairs
+        known = store.existing([item.id for item in good])
+        report = _report(source, checked, known, write)
+        if write and good:
+            if kind == "jobs":
+                self.jobs.upsert(good, self.job_terms, now)
+            else:
+                self.fairs.upsert(good)
         return report
 
-    def import_file(self, kind: str, path: Path, now: datetime) -> ImportReport:
-        return self.import_rows(kind, read_rows(path), str(path), now)
+    def import_file(self, kind: str, path: Path, now: datetime, write: bool = True) -> ImportReport:
+        return self.import_rows(kind, read_rows(path), str(path), now, write)
+
+    def import_upload(self, kind: str, data: bytes, filename: str, now: datetime,
+                      write: bool = True) -> ImportReport:
+        """A file staff uploaded in the console (raises FileError when it cannot be read)."""
+        return self.import_rows(kind, read_bytes(data, filename), filename, now, write)
 
     def import_objects(self, kind: str, items: list[Any], source: str,
-                       now: datetime) -> ImportReport:
+                       now: datetime, write: bool = True) -> ImportReport:
         """Objects from JSON (admin API, feed); positions are reported as 第 N 条."""
         return self.import_rows(kind, [Row(i, item) for i, item in enumerate(items, 1)],
-                                source, now)
+                                source, now, write)
+
+    def get(self, kind: str, item_id: str) -> Job | Fair | None:
+        return (self.jobs if kind == "jobs" else self.fairs).get(item_id)

@@ -1,39 +1,28 @@
 """The field rules staff must follow for jobs and fairs, with Chinese explanations.
 
-Rules live here, not in the file reader, so the CLI import, the admin API and the feed
-all accept and reject exactly the same things, with the same words.
+Rules live here, not in the file reader, so the CLI import, the console upload, the admin
+API and the feed all accept and reject exactly the same things, with the same words.
+A row without an id gets one made from what identifies it (company, title and city for a
+job; title and start for a fair), so importing the same sheet twice updates it.
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from typing import Any, Callable, Generic, Iterable, Mapping, TypeVar
 
-from ..clock import SHANGHAI
 from ..records import Fair, Job
 from .importer import Row
+from .schema import FAIRS, JOBS, Schema
+from .values import ValueProblem, as_list, read_date, read_datetime, text
 
-LIST_SPLIT = re.compile(r"[;；、]")
 URL = re.compile(r"^https?://\S+$")
-
-JOB_REQUIRED = ("id", "title", "company", "city", "url")
-JOB_OPTIONAL = ("industry", "majors", "degree", "type", "tags", "salary", "deadline",
-                "published_at", "description")
-JOB_LISTS = ("majors", "tags")
+ID = re.compile(r"[\w.\-]{1,64}")
 JOB_TYPES = ("全职", "实习")
-
-FAIR_REQUIRED = ("id", "title", "starts_at", "location", "url")
-FAIR_OPTIONAL = ("kind", "ends_at", "companies", "industries", "description")
-FAIR_LISTS = ("companies", "industries")
 FAIR_KINDS = ("双选会", "宣讲会", "空中宣讲")
-
-FIELD_NAMES = {
-    "id": "编号", "title": "标题", "company": "公司", "city": "城市", "url": "链接",
-    "industry": "行业", "majors": "专业", "degree": "学历", "type": "类型", "tags": "标签",
-    "salary": "薪资", "deadline": "截止日期", "published_at": "发布时间", "description": "说明",
-    "starts_at": "开始时间", "ends_at": "结束时间", "location": "地点", "kind": "类别",
-    "companies": "参会单位", "industries": "行业",
-}
 
 T = TypeVar("T")
 
@@ -42,127 +31,145 @@ class RowError(Exception):
     """One row is unusable; the message says what is wrong in Chinese."""
 
 
-def parse_datetime(value: Any, name: str) -> datetime:
-    """ISO-like date-times; without an offset they are Asia/Shanghai, as staff write them."""
-    if isinstance(value, datetime):
-        dt = value
-    elif isinstance(value, date):
-        dt = datetime(value.year, value.month, value.day)
-    else:
-        text = str(value).strip().replace("/", "-")
-        try:
-            dt = datetime.fromisoformat(text)
-        except ValueError:
-            raise RowError(f"{name}（{FIELD_NAMES.get(name, name)}）“{value}”不是有效的时间，"
-                           f"请写成 2026-12-01 14:00 这样的格式") from None
-    return dt.replace(tzinfo=SHANGHAI) if dt.tzinfo is None else dt
-
-
-def parse_date(value: Any, name: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+def parse_datetime(value: Any, name: str, schema: Schema = FAIRS) -> datetime:
+    """A date-time as staff write it; without an offset it is Asia/Shanghai."""
     try:
-        return date.fromisoformat(str(value).strip().replace("/", "-"))
-    except ValueError:
-        raise RowError(f"{name}（{FIELD_NAMES.get(name, name)}）“{value}”不是有效的日期，"
+        return read_datetime(value)
+    except ValueProblem:
+        raise RowError(f"{schema.name(name)}“{text(value)}”不是有效的时间，"
+                       f"请写成 2026-12-01 14:00 或 2026/12/1 14:00 这样的格式") from None
+
+
+def parse_date(value: Any, name: str, schema: Schema = JOBS) -> date:
+    try:
+        return read_date(value)
+    except ValueProblem:
+        raise RowError(f"{schema.name(name)}“{text(value)}”不是有效的日期，"
                        f"请写成 2026-12-31 这样的格式") from None
 
 
-def as_list(value: Any) -> list[str]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [p.strip() for p in LIST_SPLIT.split(str(value)) if p.strip()]
+def content_id(prefix: str, *parts: str) -> str:
+    """A stable id from the text that identifies a row (case, width and spaces ignored)."""
+    key = "\x1f".join("".join(unicodedata.normalize("NFKC", p).lower().split()) for p in parts)
+    return f"{prefix}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:12]}"
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _check(row: Mapping[str, Any], required: tuple[str, ...], known: tuple[str, ...]
-           ) -> tuple[dict[str, Any], list[str]]:
-    missing = [f"{n}（{FIELD_NAMES[n]}）" for n in required if not _text(row.get(n))]
+def _fields(values: Mapping[str, Any], schema: Schema) -> dict[str, Any]:
+    """Constructor arguments as text and lists; checks what every kind of row shares."""
+    missing = [schema.name(n) for n in schema.required if not text(values.get(n))]
     if missing:
         raise RowError("缺少必填字段 " + "、".join(missing))
-    unknown = [str(k) for k in row if k not in known]
-    out = {k: row[k] for k in known if k in row and row[k] not in (None, "")}
-    if not re.fullmatch(r"[\w.\-]{1,64}", _text(row["id"])):
-        raise RowError(f"id（编号）“{row['id']}”只能用字母、数字、-、_、.，最长 64 个字符")
-    if not URL.match(_text(row["url"])):
-        raise RowError(f"url（链接）“{row['url']}”应以 http:// 或 https:// 开头")
-    return out, unknown
+    kw: dict[str, Any] = {}
+    for name in schema.fields:
+        if name in schema.lists:
+            kw[name] = as_list(values.get(name))
+        elif text(values.get(name)):
+            kw[name] = text(values[name])
+    if "id" in kw and not ID.fullmatch(kw["id"]):
+        raise RowError(f"id（编号）“{kw['id']}”只能用字母、数字、-、_、.，最长 64 个字符")
+    if not URL.match(kw["url"]):
+        raise RowError(f"url（链接）“{kw['url']}”应以 http:// 或 https:// 开头")
+    return kw
 
 
-def _fields(row: Mapping[str, Any], required: tuple[str, ...], optional: tuple[str, ...],
-            lists: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
-    """(raw values, constructor arguments as text and lists, unknown column names).
-
-    Columns the schema does not know are kept in `extra`, not dropped.
-    """
-    values, unknown = _check(row, required, required + optional)
-    kw: dict[str, Any] = {k: _text(v) for k, v in values.items() if k not in lists}
-    for k in lists:
-        kw[k] = as_list(values.get(k))
-    kw["extra"] = {k: _text(row[k]) for k in unknown}
-    return values, kw, unknown
-
-
-def job_from_row(row: Mapping[str, Any]) -> tuple[Job, list[str]]:
-    """A job from an import row, and the names of columns the schema does not know."""
-    values, kw, unknown = _fields(row, JOB_REQUIRED, JOB_OPTIONAL, JOB_LISTS)
+def job_from_values(values: Mapping[str, Any]) -> Job:
+    """A job from a row's values by field name (headers already mapped)."""
+    kw = _fields(values, JOBS)
     if kw.get("type") and kw["type"] not in JOB_TYPES:
         raise RowError(f"type（类型）“{kw['type']}”只能是 全职 或 实习")
-    if "deadline" in values:
+    if kw.get("deadline"):
         kw["deadline"] = parse_date(values["deadline"], "deadline").isoformat()
-    if "published_at" in values:
-        kw["published_at"] = parse_datetime(values["published_at"], "published_at").isoformat()
-    return Job(**kw), unknown
+    if kw.get("published_at"):
+        kw["published_at"] = parse_datetime(values["published_at"], "published_at",
+                                            JOBS).isoformat()
+    kw.setdefault("id", content_id("job", kw["company"], kw["title"], kw["city"]))
+    return Job(**kw)
 
 
-def fair_from_row(row: Mapping[str, Any]) -> tuple[Fair, list[str]]:
-    values, kw, unknown = _fields(row, FAIR_REQUIRED, FAIR_OPTIONAL, FAIR_LISTS)
+def fair_from_values(values: Mapping[str, Any]) -> Fair:
+    kw = _fields(values, FAIRS)
     if kw.get("kind") and kw["kind"] not in FAIR_KINDS:
         raise RowError(f"kind（类别）“{kw['kind']}”只能是 {' / '.join(FAIR_KINDS)}")
     start = parse_datetime(values["starts_at"], "starts_at")
     kw["starts_at"] = start.isoformat()
-    if "ends_at" in values:
+    if kw.get("ends_at"):
         end = parse_datetime(values["ends_at"], "ends_at")
         if end < start:
             raise RowError("ends_at（结束时间）早于 starts_at（开始时间）")
         kw["ends_at"] = end.isoformat()
-    return Fair(**kw), unknown
+    kw.setdefault("id", content_id("fair", kw["title"], kw["starts_at"]))
+    return Fair(**kw)
 
 
-def validate(rows: Iterable[Row], source: str,
-             build: Callable[[Mapping[str, Any]], tuple[T, list[str]]]
-             ) -> tuple[list[T], list[str], list[str]]:
-    """(good items, rejected "file:line: why", warnings) for `rows`."""
-    good: list[T] = []
-    rejected: list[str] = []
-    warnings: list[str] = []
-    unknown_seen: set[str] = set()
+@dataclass
+class Checked(Generic[T]):
+    """One row after the rules: its item, or why it was rejected."""
+
+    line: int
+    item: T | None = None
+    error: str = ""
+
+
+@dataclass
+class Validation(Generic[T]):
+    checked: list[Checked[T]] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)      # "file:line: why"
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def good(self) -> list[T]:
+        """The usable items, a later row with the same id winning over an earlier one."""
+        latest: dict[str, T] = {}
+        for c in self.checked:
+            if c.item is not None:
+                latest.pop(getattr(c.item, "id"), None)
+                latest[getattr(c.item, "id")] = c.item
+        return list(latest.values())
+
+
+def _where(source: str, line: int) -> str:
+    return f"{source}:{line}" if line else source
+
+
+def validate(rows: Iterable[Row], source: str, schema: Schema,
+             build: Callable[[Mapping[str, Any]], T]) -> Validation[T]:
+    """Every row through `schema`'s headers and `build`'s rules, with messages by line."""
+    out: Validation[T] = Validation()
+    rows = list(rows)
+    headers: list[str] = []
+    for row in rows:
+        if isinstance(row.data, dict):
+            headers.extend(str(h) for h in row.data if str(h) not in headers)
+    columns = schema.columns(headers)
+    first_line = rows[0].line if rows else 0
+    for header in columns.unknown:
+        out.warnings.append(
+            f"{_where(source, first_line)}: 未知字段“{header}”：已原样保存在 extra 里，"
+            f"不参与匹配；如果是拼写错误请改正后重新导入")
+    for header, earlier, name in columns.doubled:
+        out.warnings.append(f"{source}: 列“{header}”和“{earlier}”都是 {schema.name(name)}，"
+                            f"只用了“{earlier}”")
     ids: dict[str, int] = {}
     for row in rows:
-        where = f"{source}:{row.line}" if row.line else source
+        where = _where(source, row.line)
         if not isinstance(row.data, dict):
-            rejected.append(f"{where}: 这一条不是“字段: 值”的形式")
+            message = "这一条不是“字段: 值”的形式"
+            out.checked.append(Checked(row.line, error=message))
+            out.rejected.append(f"{where}: {message}")
             continue
+        values, unknown = columns.apply(row.data)
         try:
-            item, unknown = build(row.data)
+            item = build(values)
         except RowError as exc:
-            rejected.append(f"{where}: {exc}")
+            out.checked.append(Checked(row.line, error=str(exc)))
+            out.rejected.append(f"{where}: {exc}")
             continue
+        if unknown and hasattr(item, "extra"):
+            item.extra = {str(k): text(v) for k, v in unknown.items() if text(v)}
         item_id = getattr(item, "id")
         if item_id in ids:
-            warnings.append(f"{where}: id“{item_id}”与第 {ids[item_id]} 行重复，以后出现的为准")
+            out.warnings.append(f"{where}: 与第 {ids[item_id]} 行是同一条（id“{item_id}”），"
+                                f"以后出现的为准")
         ids[item_id] = row.line
-        for name in unknown:
-            if name not in unknown_seen:
-                unknown_seen.add(name)
-                warnings.append(f"{where}: 未知字段“{name}”：已原样保存在 extra 里，"
-                                f"不参与匹配；如果是拼写错误请改正后重新导入")
-        good.append(item)
-    return good, rejected, warnings
+        out.checked.append(Checked(row.line, item))
+    return out

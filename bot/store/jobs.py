@@ -15,6 +15,12 @@ from ..records import Fair, Job
 from .keys import Keys
 
 
+def _existing(r: redis.Redis, key: str, ids: list[str]) -> set[str]:
+    if not ids:
+        return set()
+    return {i for i, raw in zip(ids, r.hmget(key, ids)) if raw is not None}
+
+
 class JobStore:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self.r, self.keys = client, keys
@@ -49,6 +55,10 @@ class JobStore:
         if not ids:
             return {}
         return {i: Job.from_json(raw) for i, raw in zip(ids, self.r.hmget(self.keys.jobs(), ids)) if raw}
+
+    def existing(self, ids: list[str]) -> set[str]:
+        """Which of `ids` are stored (an import previews added vs updated with it)."""
+        return _existing(self.r, self.keys.jobs(), ids)
 
     def delete(self, job_id: str) -> bool:
         pipe = self.r.pipeline()
@@ -109,6 +119,9 @@ class FairStore:
     def get(self, fair_id: str) -> Fair | None:
         raw = self.r.hget(self.keys.fairs(), fair_id)
         return Fair.from_json(raw) if raw else None
+
+    def existing(self, ids: list[str]) -> set[str]:
+        return _existing(self.r, self.keys.fairs(), ids)
 
     def delete(self, fair_id: str) -> bool:
         pipe = self.r.pipeline()

@@ -27,6 +27,13 @@ class RosterStore:
         self.r.hset(self.keys.roster(), mapping=mapping)
         return added, updated
 
+    def existing(self, numbers: list[str]) -> set[str]:
+        """Which of these 学号 are on the roster already (one round trip)."""
+        if not numbers:
+            return set()
+        found = self.r.hmget(self.keys.roster(), numbers)
+        return {n for n, raw in zip(numbers, found) if raw is not None}
+
     def get(self, student_no: str) -> RosterRecord | None:
         raw = self.r.hget(self.keys.roster(), student_no)
         return RosterRecord.from_json(raw) if raw else None

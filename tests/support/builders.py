@@ -112,6 +112,25 @@ def notice(user: str, nid: str | None = None, channel: str = "wechat") -> Notice
                   reason="匹配：Java + 北京", url="https://jobs.example.cn/1", job_ids=["job-1"])
 
 
+def xlsx_bytes(rows: list[list], date_format: str = "yyyy/m/d h:mm") -> bytes:
+    """An Excel workbook as Excel writes it (openpyxl); datetime cells become date cells."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, datetime):
+                cell.number_format = date_format
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def shanghai(y, m, d, hh, mm=0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=SHANGHAI)
 
@@ -123,4 +142,5 @@ def at(clock, when: datetime) -> None:
     clock.advance(delta)
 
 
-__all__ = ["add_jobs", "add_fair", "add_roster", "notice", "shanghai", "at", "timedelta"]
+__all__ = ["add_jobs", "add_fair", "add_roster", "notice", "shanghai", "at", "timedelta",
+           "xlsx_bytes"]
