@@ -63,6 +63,7 @@ def by_audience(msg: Message, ctx: BotContext, result: MatchResult,
     fitting = [e for e in found if fits(e.audience or "", facts(profile))]
     if len(fitting) == 1:
         return fitting[0]
+    found.sort(key=lambda e: (e.file, e.line))          # in the order staff wrote them
     ctx.stores.conversation.set_choices(msg.student, [Choice(e.audience or e.question, "faq", e.id)
                                                       for e in found])
     return Reply(ASK, items=tuple(e.audience or e.question for e in found), footer=ASK_FOOTER)

@@ -46,24 +46,32 @@ class ProfileTerms:
     degree: int
 
     @property
-    def key(self) -> tuple:
-        """Profiles with the same intentions match the same jobs: one group in the index."""
-        return tuple((d.alternatives, d.labels) for d in self.dims)
+    def intent(self) -> str:
+        """The intentions alone, as text: profiles with the same text match the same jobs
+        (one group in the index), whatever their major and degree."""
+        return json.dumps([[n, [sorted(a) for a in d.alternatives], list(d.labels)]
+                           for n, d in zip(self.names, self.dims)], ensure_ascii=False)
 
     def dimension(self, name: str) -> Dimension | None:
         return dict(zip(self.names, self.dims)).get(name)
 
-    def to_json(self) -> str:
-        return json.dumps({"d": [[[sorted(a) for a in d.alternatives], list(d.labels)]
-                                 for d in self.dims], "n": list(self.names),
-                           "m": self.major, "g": self.degree}, ensure_ascii=False)
+    def to_entry(self) -> str:
+        """What the profile store keeps for the index: degree, major, then the intentions."""
+        return f"{self.degree}\t{self.major}\t{self.intent}"
 
     @classmethod
-    def from_json(cls, raw: str) -> "ProfileTerms":
-        data = json.loads(raw)
-        dims = tuple(Dimension(tuple(frozenset(a) for a in alts), tuple(labels))
-                     for alts, labels in data["d"])
-        return cls(dims, tuple(data.get("n") or ()), data.get("m", ""), int(data.get("g", 0)))
+    def from_entry(cls, raw: str) -> "ProfileTerms":
+        degree, major, intent = raw.split("\t", 2)
+        names, dims = parse_intent(intent)
+        return cls(dims, names, major, int(degree))
+
+
+def parse_intent(intent: str) -> tuple[tuple[str, ...], tuple[Dimension, ...]]:
+    """(names, dimensions) from `ProfileTerms.intent`."""
+    data = json.loads(intent)
+    return (tuple(n for n, _, _ in data),
+            tuple(Dimension(tuple(frozenset(a) for a in alts), tuple(labels))
+                  for _, alts, labels in data))
 
 
 @dataclass(frozen=True)

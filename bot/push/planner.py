@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from typing import Callable
+from typing import Callable, Mapping
 
 from ..clock import SHANGHAI
 from ..records import Fair, Job, Notice, StudentKey
@@ -119,19 +119,23 @@ class Planner:
         self.profiles = ProfileIndexCache(stores.profiles)
         self.vocab = vocab or (lambda: load_vocab(settings.vocabulary))
 
-    def match(self, ids: list[str]) -> dict[StudentKey, dict[str, str]]:
-        """owner -> {job: why} for these jobs: subscriptions first, then profiles."""
+    def match(self, ids: list[str]) -> dict[StudentKey, Mapping[str, str]]:
+        """owner -> {job: why} for these jobs: subscriptions first, then profiles (whose
+        mappings may be shared between students, so they are never written to)."""
         terms = self.stores.jobs.terms(ids)
-        matches = self.index.get().match(terms)
+        matches: dict[StudentKey, Mapping[str, str]] = dict(self.index.get().match(terms))
         profiles = self.profiles.get()
         if profiles.size:
             vocab = self.vocab()
             facets = {i: job_facets(job, terms[i], vocab)
                       for i, job in self.stores.jobs.many(list(terms)).items()}
             for owner, found in profiles.match(facets).items():
-                mine = matches.setdefault(owner, {})
+                mine = matches.get(owner)
+                if mine is None:
+                    matches[owner] = found
+                    continue
                 for job_id, why in found.items():
-                    mine.setdefault(job_id, why)
+                    mine.setdefault(job_id, why)   # type: ignore[attr-defined]
         return matches
 
     def match_new_jobs(self, batch: int = 5000) -> int:

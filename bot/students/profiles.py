@@ -18,7 +18,7 @@ NOT_SET = "（未填写）"
 
 def save_profile(ctx: BotContext, owner: StudentKey, profile: Profile) -> Profile:
     terms = profile_terms(profile, ctx.vocab)
-    ctx.stores.profiles.put(owner, profile, terms.to_json() if terms else None)
+    ctx.stores.profiles.put(owner, profile, terms.to_entry() if terms else None)
     return profile
 
 
