@@ -2,14 +2,14 @@
 
 Order matters: events and media first, then exact commands, then the answer to a dialog
 in progress and numbered follow-ups, then the FAQ, and the fallback last (it always
-matches). `HOOKS` run after whichever handler answered, and may add to its reply (held
-notices and staff replies) or note the turn (the last turns a staff card shows).
+matches). `HOOKS` run after whichever handler answered: they note the turn (the last
+turns a staff card shows) and may add to its reply (held notices and staff replies).
 """
 from __future__ import annotations
 
 from . import (bind, erase, events, fairs, fallback, faq, followup, greeting, handoff, held, help,
                intentions, job_search, media, more, push_settings, recommend, reminders,
-               subscribe, subscriptions, turns, unsubscribe)
+               subscribe, subscriptions, unsubscribe)
 from .base import Handler
 
 HANDLERS: tuple[Handler, ...] = (
@@ -37,6 +37,5 @@ HANDLERS: tuple[Handler, ...] = (
 )
 
 HOOKS = (
-    held.hook,
-    turns.hook,
+    held.hook,                    # notes the turn; hands over held notices and staff replies
 )

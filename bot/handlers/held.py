@@ -1,9 +1,13 @@
-"""Handing over what the platform refused to push (WeChat 45015: no message for 48 hours).
+"""After every text message: note the turn, and hand over what the platform refused to
+push (WeChat 45015: no message for 48 hours).
 
-When the student writes again the window is open. A staff member's reply is given right
-here, at the top of the answer to what they wrote (a reply in the chat needs no window);
-other notices go back to the outbox, and the answer says what is coming.
-This runs after the handler table, so the student's own question is still answered.
+The turn (kept briefly, for a staff card), the declines-in-a-row count and when the chat
+last wrote are recorded in one store call that also says whether anything is held, so
+the common case costs one round trip. When the student writes again the window is open:
+a staff member's reply is given right here, at the top of the answer to what they wrote
+(a reply in the chat needs no window); other notices go back to the outbox, and the
+answer says what is coming. This runs after the handler table, so the student's own
+question is still answered. An exchange marked private (a 学号, an erasure) is not noted.
 """
 from __future__ import annotations
 
@@ -20,11 +24,14 @@ class HeldNoticesHook:
     name = "held_notices"
 
     def after(self, msg: Message, ctx: BotContext, reply: Reply) -> Reply:
-        if msg.kind != "text" or reply.private:
+        if msg.kind != "text" or reply.private or not msg.text.strip():
+            return reply
+        answer = "" if reply.silent else reply.as_text()
+        held = ctx.stores.turns.record(msg.student, msg.text.strip(), answer, reply.declined,
+                                       ctx.clock.now().timestamp())
+        if not held:
             return reply
         outbox = ctx.stores.outbox
-        if not outbox.held_count(msg.student):
-            return reply
         notices = outbox.take_held(msg.student)
         parts = []
         for n in notices:

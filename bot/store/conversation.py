@@ -32,7 +32,7 @@ class ConversationStore:
 
     def set_choices(self, student: StudentKey, choices: list[Choice]) -> None:
         key = self.keys.choices(student)
-        pipe = self.r.pipeline()
+        pipe = self.r.pipeline(transaction=False)
         pipe.delete(self.keys.dialog(student))
         if choices:
             pipe.set(key, json.dumps([asdict(c) for c in choices], ensure_ascii=False),
@@ -63,7 +63,7 @@ class ConversationStore:
 
     # -- a dialog in progress: {"kind": …, "step": …} -------------------------------------------
     def set_dialog(self, student: StudentKey, state: dict) -> None:
-        pipe = self.r.pipeline()
+        pipe = self.r.pipeline(transaction=False)
         pipe.delete(self.keys.choices(student))
         pipe.set(self.keys.dialog(student), json.dumps(state, ensure_ascii=False),
                  ex=self.dialog_ttl)

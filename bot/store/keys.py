@@ -191,9 +191,6 @@ class Keys:
     def student_tickets(self, student: StudentKey) -> str:
         return self._k("tickets", "student", student.channel, student.user_id)
 
-    def held_replies(self, student: StudentKey) -> str:
-        return self._k("tickets", "held", student.channel, student.user_id)
-
     def deliveries_pattern(self) -> str:
         """Every de-duplication key and saved answer, for erasure's sweep."""
         return self._k("dedup", "*")

@@ -3,8 +3,8 @@
 A ticket is one JSON value by id; open tickets are also in a sorted set (oldest first,
 the order staff should work them), each student's tickets in a set (erasure finds them
 there), and the Feishu card of each ticket maps back to it, so a staff reply in the
-card's thread finds its ticket. Replies WeChat would not deliver (the student has not
-written for 48 hours) wait in a per-chat list until the student's next message.
+card's thread finds its ticket. (A reply WeChat would not deliver waits in the outbox's
+held list, like any notice: `handlers.held` gives it with the student's next answer.)
 """
 from __future__ import annotations
 
@@ -52,13 +52,6 @@ class Ticket:
         data = json.loads(raw)
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in data.items() if k in known})
-
-
-@dataclass(frozen=True)
-class HeldReply:
-    ticket_id: int
-    text: str
-    by: str
 
 
 class TicketStore:
@@ -132,20 +125,6 @@ class TicketStore:
         ticket_id = self.r.hget(self.keys.ticket_cards(), message_id)
         return self.get(ticket_id) if ticket_id else None
 
-    # -- replies kept for the student's next message ---------------------------------------------
-    def hold_reply(self, chat: StudentKey, reply: HeldReply) -> None:
-        self.r.rpush(self.keys.held_replies(chat), json.dumps(asdict(reply), ensure_ascii=False))
-
-    def held_count(self, chat: StudentKey) -> int:
-        return self.r.llen(self.keys.held_replies(chat))
-
-    def take_held(self, chat: StudentKey) -> list[HeldReply]:
-        pipe = self.r.pipeline()
-        pipe.lrange(self.keys.held_replies(chat), 0, -1)
-        pipe.delete(self.keys.held_replies(chat))
-        raws, _ = pipe.execute()
-        return [HeldReply(**json.loads(raw)) for raw in raws]
-
     def forget(self, chats: list[StudentKey]) -> int:
         """Every ticket of these chats and what hangs off them (erasure); returns how many."""
         gone = 0
@@ -158,7 +137,7 @@ class TicketStore:
                 pipe.zrem(self.keys.tickets_open(), *ids)
             if cards:
                 pipe.hdel(self.keys.ticket_cards(), *cards)
-            pipe.delete(self.keys.student_tickets(chat), self.keys.held_replies(chat))
+            pipe.delete(self.keys.student_tickets(chat))
             pipe.execute()
             gone += len(ids)
         return gone

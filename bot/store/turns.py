@@ -17,6 +17,20 @@ from .keys import Keys
 
 TEXT_LIMIT = 300
 
+# One call per message (this runs for every message, so it is one round trip and one
+# command): keep the turn, reset or keep the declines, note when the chat wrote, and say
+# how many notices are held for the chat (the outbox's list, read here to save a trip).
+_RECORD = """
+if tonumber(ARGV[1]) > 0 then
+  redis.call('LPUSH', KEYS[1], ARGV[2])
+  redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+end
+if ARGV[4] == '0' then redis.call('DEL', KEYS[2]) end
+redis.call('HSET', KEYS[3], ARGV[5], ARGV[6])
+return redis.call('LLEN', KEYS[4])
+"""
+
 
 @dataclass(frozen=True)
 class Turn:
@@ -27,20 +41,17 @@ class Turn:
 class TurnLog:
     def __init__(self, client: redis.Redis, keys: Keys, keep: int, ttl: int) -> None:
         self.r, self.keys, self.keep, self.ttl = client, keys, keep, ttl
+        self._record = client.register_script(_RECORD)
 
     def record(self, chat: StudentKey, said: str, answer: str, declined: bool,
-               now_ts: float) -> None:
-        key = self.keys.turns(chat)
-        pipe = self.r.pipeline(transaction=False)
-        if self.keep > 0:
-            turn = json.dumps([said[:TEXT_LIMIT], answer[:TEXT_LIMIT]], ensure_ascii=False)
-            pipe.lpush(key, turn)
-            pipe.ltrim(key, 0, self.keep - 1)
-            pipe.expire(key, self.ttl)
-        if not declined:
-            pipe.delete(self.keys.declines(chat))
-        pipe.hset(self.keys.last_seen(), chat.encode(), f"{now_ts:.0f}")
-        pipe.execute()
+               now_ts: float) -> int:
+        """Note one exchange; returns how many notices wait for this chat (`Outbox.held_count`)."""
+        turn = json.dumps([said[:TEXT_LIMIT], answer[:TEXT_LIMIT]], ensure_ascii=False)
+        return int(self._record(
+            keys=[self.keys.turns(chat), self.keys.declines(chat), self.keys.last_seen(),
+                  self.keys.held(chat)],
+            args=[self.keep, turn, self.ttl, "1" if declined else "0", chat.encode(),
+                  f"{now_ts:.0f}"]))
 
     def recent(self, chat: StudentKey) -> list[Turn]:
         """The kept turns, oldest first."""
