@@ -69,11 +69,11 @@ def open_ticket(ctx: BotContext, chat: StudentKey, question: str) -> Ticket:
                     mentor=record.mentor if record and record.priority else "")
     ticket = st.tickets.create(ticket, ctx.clock.now().timestamp())
     group = ctx.settings.handoff.feishu_chat_id
-    if group:
+    if group and ctx.config.can_push("feishu"):
         st.outbox.enqueue_once(staff_card(ticket, group))
     else:
-        log.warning("ticket %s opened but handoff.feishu_chat_id is not set: no staff card",
-                    ticket.id)
+        log.warning("ticket %s opened but no staff card: set handoff.feishu_chat_id and "
+                    "FEISHU_APP_ID/FEISHU_APP_SECRET", ticket.id)
     return ticket
 
 
