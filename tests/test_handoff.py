@@ -143,6 +143,10 @@ def test_staff_reply_in_the_cards_thread_or_its_reply_box(hctx, app, wx, feishu,
     settle(app)
     assert "证明模板在就业网。" in fake_wechat.sent_to(WX.user_id)[-1]["body"]["text"]["content"]
     assert feishu.calls("reply")[-1].content["text"] == "工单 #1：已发送给学生。\n回复内容：证明模板在就业网。"
+    ev.post(card_event(VTOKEN, "", user="ou_x", message_id="om_other_card",
+                       value={"ticket": "1", "op": "close"}))      # not this ticket's card
+    settle(app)
+    assert hctx.stores.tickets.get(1).status == "answered"
     ev.post(card_event(VTOKEN, "", user="ou_teacher2", message_id=card_id,
                        value={"ticket": "1", "op": "close"}))
     settle(app)
@@ -173,3 +177,14 @@ def test_wechat_can_also_hand_the_chat_to_its_customer_service_tool(
     build_sender(ctx).drain()
     [said] = fake_wechat.sent_to(WX.user_id)
     assert "已为您转给老师" in said["body"]["text"]["content"]
+
+
+def test_staff_close_a_ticket_by_replying_close_in_its_thread(hctx, app, wx, feishu, fake_wechat):
+    ask(wx, "人工 实习证明怎么开")
+    card_id = call_message_id(feishu, staff_card(hctx, feishu))
+    ev = feishu_events(app, "encrypted")
+    ev.post(feishu_text("@_user_1 关闭", user="ou_teacher", chat_type="group", chat_id=STAFF_GROUP,
+                        root_id=card_id, mentions=[mention("@_user_1", BOT_OPEN_ID, "就业助手")]))
+    settle(app)
+    assert hctx.stores.tickets.get(1).status == "closed"
+    assert fake_wechat.sent_to(WX.user_id) == []                  # nothing sent to the student

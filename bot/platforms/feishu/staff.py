@@ -18,6 +18,8 @@ from .events import Inbound, StaffAction
 
 log = logging.getLogger(__name__)
 
+CLOSE_WORDS = {"关闭", "关闭工单", "结束", "已处理", "close"}
+
 
 class StaffReplies:
     def __init__(self, group: str, desk: StaffDesk | None, api: FeishuApi) -> None:
@@ -41,13 +43,21 @@ class StaffReplies:
         ticket = self.desk.by_card(inbound.thread)
         if ticket is None:
             return
-        outcome = self.desk.reply(ticket.id, inbound.message.text,
-                                  self.who(inbound.message.user_id))
+        staff = self.who(inbound.message.user_id)
+        if inbound.message.text.strip().lower() in CLOSE_WORDS:
+            self.desk.close(ticket.id, staff)
+            self._tell(inbound.reply_to, f"工单 #{ticket.id} 已关闭。")
+            return
+        outcome = self.desk.reply(ticket.id, inbound.message.text, staff)
         self._tell(inbound.reply_to, f"工单 #{ticket.id}：{outcome.message}")
 
     def card_action(self, action: StaffAction) -> None:
         if self.desk is None:
             return
+        ticket = self.desk.get(action.ticket)
+        if ticket is None or (ticket.card_message_id
+                              and ticket.card_message_id != action.card_message_id):
+            return                      # only the ticket's own card acts on it
         staff = self.who(action.operator)
         if action.op == "close":
             ticket = self.desk.close(action.ticket, staff)
