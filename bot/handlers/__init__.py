@@ -29,10 +29,11 @@ HANDLERS: tuple[Handler, ...] = (
     fairs.handler,
     reminders.handler,
     push_settings.handler,
-    intentions.dialog,            # answers to the 意向 questions, before digits pick from lists
+    intentions.answer_keys,       # 1, 跳过, 退出 … answering the 意向 questions, before lists
     followup.handler,
     more.handler,
-    faq.handler,
+    faq.handler,                  # leaves what it is unsure of to a dialog waiting for text
+    intentions.answer_text,       # a city, a keyword … answering the 意向 questions
     fallback.handler,
 )
 

@@ -12,7 +12,9 @@ from ..kb.model import FaqEntry
 from ..knowledge import Loaded
 from ..message import Message, Reply
 from ..nlp.matcher import MatchResult
+from ..store import RedisError
 from ..store.conversation import Choice
+from .args import looks_like_question
 from .audience import by_audience
 from .fallback import decline_reply
 
@@ -49,6 +51,18 @@ class FaqFound:
         return [e for e in picks if e is not None]
 
 
+def awaited(msg: Message, ctx: BotContext) -> bool:
+    """Not a confident answer, not a question, and a dialog is waiting for text: then the
+    text is probably the answer to what the bot just asked (a city, a keyword), and the
+    dialog handler after this one takes it."""
+    if looks_like_question(msg.text):
+        return False
+    try:
+        return ctx.stores.conversation.awaits_text(msg.student)
+    except RedisError:
+        return False
+
+
 class FaqHandler:
     name = "faq"
 
@@ -56,7 +70,10 @@ class FaqHandler:
         if msg.kind != "text" or not msg.text.strip():
             return None
         snapshot = ctx.knowledge.current
-        return FaqFound(snapshot, snapshot.matcher.match(msg.text))
+        found = FaqFound(snapshot, snapshot.matcher.match(msg.text))
+        if found.result.decision != "answer" and awaited(msg, ctx):
+            return None
+        return found
 
     def handle(self, msg: Message, ctx: BotContext, found: FaqFound) -> Reply:
         result, st = found.result, ctx.stores

@@ -14,8 +14,9 @@ from dataclasses import replace
 from ..context import BotContext
 from ..message import Message, Reply
 from ..nlp.normalize import to_simplified
-from ..store import RedisError
 from ..people import DEGREE_NAMES, Profile, degree_name, degree_rank
+from ..store import RedisError
+from ..store.conversation import AWAITS_TEXT
 from ..students.profiles import (FIELD_LABELS, describe, profile_of, record_of, save_profile,
                                  value_text)
 from .args import looks_like_question, words
@@ -49,7 +50,8 @@ def _clean(text: str) -> str:
 
 
 def _ask(ctx: BotContext, msg: Message, step: str, walk: bool) -> Reply:
-    ctx.stores.conversation.set_dialog(msg.student, {"kind": KIND, "step": step, "walk": walk})
+    ctx.stores.conversation.set_dialog(msg.student, {"kind": KIND, "step": step, "walk": walk,
+                                                     AWAITS_TEXT: True})
     n = STEPS.index(step) + 1
     head = f"（{n}/{len(STEPS)}）" if walk else ""
     return Reply(f"{head}{ASK[step]}\n{STEP_HINT}")
@@ -61,7 +63,8 @@ def show(ctx: BotContext, msg: Message) -> Reply:
     record = record_of(ctx, owner)
     if profile is None or (profile.empty and not profile.consent):
         ctx.stores.conversation.set_dialog(msg.student, {"kind": KIND, "step": "consent",
-                                                         "then": STEPS[0], "walk": True})
+                                                         "then": STEPS[0], "walk": True,
+                                                         AWAITS_TEXT: True})
         return Reply("您还没有填写求职意向。" + CONSENT + "\n回复 1 同意并开始填写，回复 2 不用了。")
     lines = describe(profile, record)
     source = "（来自学校的摸底调查，可以修改）" if profile.from_roster else ""
@@ -103,9 +106,18 @@ class IntentionsHandler:
 
 
 class IntentionsDialog:
-    """The answers to the dialog's questions, while it is open."""
+    """The answers to the dialog's questions, while it is open.
 
-    name = "intentions_dialog"
+    It sits in the table twice. Before the numbered follow-ups it takes only what is
+    unmistakably an answer (a digit, 跳过, 退出 …), so "2" answers the question just asked.
+    After the FAQ it takes free text (a city, a keyword): the FAQ answers what it is sure
+    of first, and leaves what it is not sure of to a dialog waiting for text (see
+    `FaqHandler.match`). That way the dialog's state is read only for those messages,
+    not for every question students ask.
+    """
+
+    def __init__(self, name: str, free_text: bool) -> None:
+        self.name, self.free_text = name, free_text
 
     def match(self, msg: Message, ctx: BotContext) -> tuple[dict, str] | None:
         if msg.kind != "text":
@@ -113,15 +125,17 @@ class IntentionsDialog:
         text = _clean(msg.text)
         if not text or len(text) > 60:
             return None
+        keyword = text.isdigit() or text.lower() in LEAVE | YES | NO | SKIP | CLEAR
+        if not (keyword or self.free_text) or (not keyword and looks_like_question(text)):
+            return None
         try:
             state = ctx.stores.conversation.dialog(msg.student)
         except RedisError:      # no dialog can be read: the FAQ still answers
             return None
         if not state or state.get("kind") != KIND:
             return None
-        short = text.isdigit() or text.lower() in LEAVE | YES | NO | SKIP | CLEAR
-        if not short and (state.get("step") == "menu" or looks_like_question(text)):
-            return None                 # a question, not an answer: the FAQ has it
+        if not keyword and not state.get(AWAITS_TEXT):
+            return None
         return state, text
 
     def handle(self, msg: Message, ctx: BotContext, found: tuple[dict, str]) -> Reply:
@@ -142,7 +156,7 @@ class IntentionsDialog:
             target, walk = (STEPS[0], True) if n == 0 else (STEPS[n - 1], False)
             if not profile.consent:
                 conv.set_dialog(msg.student, {"kind": KIND, "step": "consent", "then": target,
-                                              "walk": walk})
+                                              "walk": walk, AWAITS_TEXT: True})
                 return Reply(CONSENT + "\n回复 1 同意并继续，回复 2 不用了。")
             return _ask(ctx, msg, target, walk)
         if step not in STEPS:
@@ -182,4 +196,5 @@ class IntentionsDialog:
 
 
 handler = IntentionsHandler()
-dialog = IntentionsDialog()
+answer_keys = IntentionsDialog("intentions_keys", free_text=False)
+answer_text = IntentionsDialog("intentions_text", free_text=True)

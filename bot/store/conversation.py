@@ -14,6 +14,8 @@ import redis
 from ..records import StudentKey
 from .keys import Keys
 
+AWAITS_TEXT = "awaits_text"     # a dialog's state with this set takes free text as its answer
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -76,6 +78,11 @@ class ConversationStore:
         except ValueError:
             return None
         return state if isinstance(state, dict) else None
+
+    def awaits_text(self, student: StudentKey) -> bool:
+        """A dialog is waiting for a free-text answer from this chat."""
+        state = self.dialog(student)
+        return bool(state and state.get(AWAITS_TEXT))
 
     def end_dialog(self, student: StudentKey) -> None:
         self.r.delete(self.keys.dialog(student))

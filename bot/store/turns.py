@@ -1,9 +1,9 @@
-"""The last few turns of each chat, its declines in a row, and when it last wrote.
+"""The last few turns of each chat, its declines in a row, and when a bound chat last wrote.
 
-Kept for a short while only (a TTL), for three uses: the staff card of a student who
-asks for a person shows what they just asked; two declines in a row make the bot offer
-a person; and the chat a bound student wrote from last is where their pushes go.
-Recording is one round trip per message.
+Turns and declines are kept for a short while only (a TTL), for two uses: the staff card
+of a student who asks for a person shows what they just asked; two declines in a row
+make the bot offer a person. And the chat a bound student wrote from last is where their
+pushes go. Recording is one round trip per message.
 """
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from .keys import Keys
 TEXT_LIMIT = 300
 
 # One call per message (this runs for every message, so it is one round trip and one
-# command): keep the turn, reset or keep the declines, note when the chat wrote, and say
-# how many notices are held for the chat (the outbox's list, read here to save a trip).
+# command): keep the turn, reset or keep the declines, note when a bound chat wrote (only
+# bound students have a second chat to choose between), and say how many notices are
+# held for the chat (the outbox's list, read here to save a trip).
 _RECORD = """
 if tonumber(ARGV[1]) > 0 then
   redis.call('LPUSH', KEYS[1], ARGV[2])
@@ -27,7 +28,9 @@ if tonumber(ARGV[1]) > 0 then
   redis.call('EXPIRE', KEYS[1], ARGV[3])
 end
 if ARGV[4] == '0' then redis.call('DEL', KEYS[2]) end
-redis.call('HSET', KEYS[3], ARGV[5], ARGV[6])
+if redis.call('HEXISTS', KEYS[5], ARGV[5]) == 1 then
+  redis.call('HSET', KEYS[3], ARGV[5], ARGV[6])
+end
 return redis.call('LLEN', KEYS[4])
 """
 
@@ -49,7 +52,7 @@ class TurnLog:
         turn = json.dumps([said[:TEXT_LIMIT], answer[:TEXT_LIMIT]], ensure_ascii=False)
         return int(self._record(
             keys=[self.keys.turns(chat), self.keys.declines(chat), self.keys.last_seen(),
-                  self.keys.held(chat)],
+                  self.keys.held(chat), self.keys.bound_chats()],
             args=[self.keep, turn, self.ttl, "1" if declined else "0", chat.encode(),
                   f"{now_ts:.0f}"]))
 
