@@ -13,7 +13,7 @@ from .support.builders import (BOTH_SECRETS, STAFF_GROUP, VTOKEN, ZHANG, add_ros
                                shanghai)
 from .support.clients import (card_event, feishu_events, feishu_text, mention, settle, text_xml,
                               wechat_client)
-from .support.fakes import BOT_OPEN_ID
+from .support.fakes import BAD_CARD, BOT_OPEN_ID
 
 ADMIN = {"Authorization": "Bearer admin-secret"}
 WX = StudentKey("wechat", "oZhang")
@@ -188,3 +188,21 @@ def test_staff_close_a_ticket_by_replying_close_in_its_thread(hctx, app, wx, fei
     settle(app)
     assert hctx.stores.tickets.get(1).status == "closed"
     assert fake_wechat.sent_to(WX.user_id) == []                  # nothing sent to the student
+
+
+def test_a_staff_card_feishu_refuses_goes_as_text_and_its_thread_still_works(
+        hctx, app, wx, feishu, fake_wechat):
+    ask(wx, "人工 报到证丢了")
+    feishu.fail_next("send", BAD_CARD)
+    build_sender(hctx).drain()
+    card, text = [c for c in feishu.calls("send") if c.body["receive_id"] == STAFF_GROUP]
+    assert card.body["msg_type"] == "interactive" and text.body["msg_type"] == "text"
+    assert "问题：报到证丢了" in text.content["text"]
+    text_id = f"om_sent_{1}"                      # the refused card got no id; the text is 1st
+    assert hctx.stores.tickets.get(1).card_message_id == text_id
+    ev = feishu_events(app, "encrypted")
+    ev.post(feishu_text("@_user_1 去档案馆补办", user="ou_teacher", chat_type="group",
+                        chat_id=STAFF_GROUP, root_id=text_id,
+                        mentions=[mention("@_user_1", BOT_OPEN_ID, "就业助手")]))
+    settle(app)
+    assert "去档案馆补办" in fake_wechat.sent_to(WX.user_id)[-1]["body"]["text"]["content"]

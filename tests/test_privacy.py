@@ -76,6 +76,7 @@ def leave_traces_everywhere(ctx, app, fake_wechat, feishu, clock):
     add_fair(ctx, "fair-1", clock.now() + timedelta(days=2))
     ask("招聘会")
     ask("提醒 1")
+    ask("我是张三2022010001宿舍空调坏了找谁")                   # declined: in the unanswered log
     ask("人工 我叫张三，学号2022010001，档案怎么转")
     add_jobs(ctx, {"id": "j1", "title": "Java开发", "city": "杭州", "industry": "互联网"})
     at(clock, shanghai(2026, 11, 24, 9, 0))
@@ -87,7 +88,8 @@ def leave_traces_everywhere(ctx, app, fake_wechat, feishu, clock):
     Planner(ctx.stores, ctx.settings.push).match_new_jobs()     # and one waiting for tomorrow
     fake_wechat.answer(WX.user_id, 45015)
     app.test_client().post("/admin/tickets/1/reply", headers=ADMIN, json={"text": "好的"})
-    assert traces(ctx.stores.client, ctx.stores.keys.ns)          # there is something to erase
+    found = traces(ctx.stores.client, ctx.stores.keys.ns)       # something to erase, everywhere
+    assert any("unanswered" in t for t in found) and any("dedup" in t for t in found)
     return ask
 
 

@@ -14,8 +14,10 @@ from ..message import Message, Reply
 from ..nlp.normalize import fold
 from ..store.tickets import OPEN
 
-WORDS = ("人工", "转人工", "人工客服", "人工服务", "找人工", "要人工", "找老师", "联系老师",
-         "我要找老师", "我找老师", "我要人工", "找真人", "真人", "请老师回答")
+WORDS = tuple(sorted(("人工", "转人工", "人工客服", "人工服务", "找人工", "要人工", "找老师", "联系老师",
+                      "我要找老师", "我找老师", "我要人工", "找真人", "真人", "请老师回答"),
+                     key=len, reverse=True))     # longest first: 人工客服 before 人工
+FIRST_CHARS = tuple({w[0] for w in WORDS})
 
 
 def asked(text: str) -> str | None:
@@ -24,7 +26,9 @@ def asked(text: str) -> str | None:
     "人工智能专业…" is not a request for a person: the word must stand alone.
     """
     folded = fold(text)
-    for word in sorted(WORDS, key=len, reverse=True):
+    if not folded.startswith(FIRST_CHARS):
+        return None
+    for word in WORDS:
         if folded == word:
             return ""
         if folded.startswith(word + " "):

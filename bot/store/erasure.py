@@ -48,6 +48,7 @@ def erase_person(stores: "Stores", owner: StudentKey, chats: list[StudentKey],
         stores.roster.delete(student_no)
     ids = {k.user_id for k in everyone} | ({student_no} if student_no else set())
     quoted = ids | ({name} if name else set())
+    stores.unanswered.forget_mentions(quoted - {k.user_id for k in everyone})
     swept = sweep(stores, ids, quoted)
     return Erased(len(everyone), tickets, notices, swept)
 

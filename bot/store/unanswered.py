@@ -35,6 +35,22 @@ class UnansweredLog:
                   json.dumps([best_id, round(score, 3)]))
         pipe.execute()
 
+    def forget_mentions(self, words: set[str]) -> int:
+        """Drop recorded questions that quote any of `words` (erasing a student who typed
+        their own name or 学号 into a question). Returns how many were dropped."""
+        words = {w for w in words if w}
+        if not words:
+            return 0
+        gone = [name for name, example in self.r.hscan_iter(self.keys.unanswered_examples())
+                if any(w in name or w in example for w in words)]
+        if gone:
+            pipe = self.r.pipeline()
+            pipe.zrem(self.keys.unanswered_counts(), *gone)
+            pipe.hdel(self.keys.unanswered_examples(), *gone)
+            pipe.hdel(self.keys.unanswered_best(), *gone)
+            pipe.execute()
+        return len(gone)
+
     def top(self, limit: int = 20) -> list[Unanswered]:
         rows = self.r.zrevrange(self.keys.unanswered_counts(), 0, limit - 1, withscores=True)
         if not rows:
