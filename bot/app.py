@@ -23,8 +23,10 @@ from .clock import Clock
 from .config import ConfigError, load_config
 from .context import BotContext, build_context
 from .dispatcher import Dispatcher
+from .handoff.desk import StaffDesk
 from .message import Message
 from .records import Notice
+from .runtime import transports_for
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +107,8 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     app.extensions["bot"] = ctx
     dispatcher = Dispatcher(ctx)
     app.extensions["dispatcher"] = dispatcher
+    desk = StaffDesk(ctx, transports_for(ctx))     # staff replies: admin API, Feishu, console
+    app.extensions["desk"] = desk
     executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="answer")
 
     if ctx.config.channel_enabled("wechat"):
@@ -113,10 +117,10 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
         app.register_blueprint(channel.blueprint())
     if ctx.config.channel_enabled("feishu"):
         from .platforms.feishu.webhook import FeishuChannel
-        feishu = FeishuChannel(ctx, dispatcher, executor)
+        feishu = FeishuChannel(ctx, dispatcher, executor, desk=desk)
         app.extensions["feishu"] = feishu
         app.register_blueprint(feishu.blueprint())
-    app.register_blueprint(admin_blueprint(ctx))
+    app.register_blueprint(admin_blueprint(ctx, desk))
     install_console(app, ctx)
 
     @app.get("/healthz")

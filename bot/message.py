@@ -33,13 +33,22 @@ class Link:
 
 @dataclass(frozen=True)
 class Reply:
-    """What the bot says. `items` are numbered choices; `silent` means say nothing."""
+    """What the bot says. `items` are numbered choices; `silent` means say nothing.
+
+    `declined`: the bot could not answer (two in a row and it offers a person);
+    `private`: the exchange carries a 学号 or name, or erased the student, so nothing of
+    it is kept; `handoff`: the student was handed to a person (WeChat may also move the
+    chat to the official account's customer-service tool).
+    """
 
     text: str = ""
     items: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     footer: str = ""
     silent: bool = False
+    declined: bool = False
+    private: bool = False
+    handoff: bool = False
 
     def as_text(self) -> str:
         """The reply as one plain text, for channels without cards."""

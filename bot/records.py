@@ -93,6 +93,9 @@ class Fair:
         return f"{kind}{self.title}｜{when}｜{self.location}"
 
 
+URGENT_KINDS = ("answer", "handoff", "staff_reply")
+
+
 @dataclass
 class Notice:
     """One message to one student (a job digest, a fair reminder, or a late answer).
@@ -104,7 +107,8 @@ class Notice:
     id: str
     channel: str
     user_id: str
-    kind: str                     # "digest", "reminder" or "answer" (missed WeChat's 5 s)
+    kind: str                     # "digest", "reminder", "answer" (missed WeChat's 5 s),
+                                  # "handoff" (a staff group card), "staff_reply"
     title: str
     summary: str                  # the body: job lines or fair details
     time: str = ""                # when (fair start, or digest date), for templates
@@ -113,10 +117,23 @@ class Notice:
     footer: str = ""
     job_ids: list[str] = field(default_factory=list)
     attempt: int = 0
+    owner: str = ""               # the student it is for, when not the chat it goes to
+    ref: str = ""                 # what it is about (a ticket id for a handoff card)
 
     @property
     def student(self) -> StudentKey:
+        """The chat the notice is delivered to."""
         return StudentKey(self.channel, self.user_id)
+
+    @property
+    def owner_key(self) -> StudentKey:
+        """The student whose data it belongs to (their sent jobs): see `store.identity`."""
+        return StudentKey.decode(self.owner) if self.owner else self.student
+
+    @property
+    def urgent(self) -> bool:
+        """Awaited now, so sent even in quiet hours: answers and what goes to or from staff."""
+        return self.kind in URGENT_KINDS
 
     def text(self) -> str:
         parts = [self.title, self.summary]

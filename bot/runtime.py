@@ -49,7 +49,7 @@ def transports_for(ctx: BotContext) -> dict[str, Transport]:
     if config.can_push("feishu"):
         from .platforms.feishu.api import FeishuApi
         from .platforms.feishu.transport import FeishuTransport
-        out["feishu"] = FeishuTransport(FeishuApi(config, tokens, ctx.clock))
+        out["feishu"] = FeishuTransport(FeishuApi(config, tokens, ctx.clock), ctx.stores.tickets)
     return out
 
 

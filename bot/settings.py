@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, Mapping
 
-from .typed import SettingsError, build
+from .typed_settings import SettingsError, build
 
 __all__ = ["Settings", "SettingsError"]
 
@@ -179,6 +179,34 @@ class PushSettings:
 
 
 @dataclass(frozen=True)
+class StudentsSettings:
+    dialog_ttl: int
+    owner_cache_seconds: float
+    bind_free_tries: int
+    bind_free_tries_per_student: int
+    bind_delay_seconds: float
+    bind_max_delay_seconds: float
+    recommend_shown: int
+    recommend_scanned: int
+
+
+@dataclass(frozen=True)
+class OfficeHoursSettings:
+    weekdays: list[int]
+    periods: list[str]
+
+
+@dataclass(frozen=True)
+class HandoffSettings:
+    feishu_chat_id: str
+    office_hours: OfficeHoursSettings
+    wechat_transfer: bool
+    context_turns: int
+    context_ttl: int
+    declines_before_offer: int
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings
     redis: RedisSettings
@@ -190,6 +218,8 @@ class Settings:
     contact: ContactSettings
     unanswered: UnansweredSettings
     push: PushSettings
+    students: StudentsSettings
+    handoff: HandoffSettings
 
     @classmethod
     def parse(cls, tree: Mapping[str, Any]) -> "Settings":

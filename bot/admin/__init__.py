@@ -13,7 +13,8 @@ import hmac
 from flask import Blueprint, jsonify, request
 
 from ..context import BotContext
-from . import catalog, stats, unanswered
+from ..handoff.desk import StaffDesk
+from . import catalog, people, stats, unanswered
 
 RESOURCES = [catalog, stats, unanswered]
 
@@ -33,10 +34,12 @@ def refuse_unauthorized(ctx: BotContext):
     return None
 
 
-def admin_blueprint(ctx: BotContext) -> Blueprint:
+def admin_blueprint(ctx: BotContext, desk: StaffDesk | None = None) -> Blueprint:
     bp = Blueprint("admin", __name__, url_prefix="/admin")
     bp.before_request(lambda: refuse_unauthorized(ctx))
 
     for resource in RESOURCES:
         resource.register(bp, ctx)
+    # Tickets, the roster and erasure: staff replies go through the app's help desk.
+    people.register(bp, ctx, desk or StaffDesk(ctx, {}))
     return bp

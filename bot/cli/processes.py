@@ -102,7 +102,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_feishu_connect(args: argparse.Namespace) -> int:
     """Feishu long-connection mode: no public URL needed, the bot dials out to Feishu."""
+    from ..handoff.desk import StaffDesk
     from ..platforms.feishu.ws import connect
+    from ..runtime import transports_for
 
     config = config_for(args)
     for name in ("FEISHU_APP_ID", "FEISHU_APP_SECRET"):
@@ -116,7 +118,7 @@ def cmd_feishu_connect(args: argparse.Namespace) -> int:
     print(f"就业助手飞书长连接模式：{len(ctx.knowledge.current.kb.entries)} 条问答，"
           f"连接 {config.api_bases['FEISHU_API_BASE']} …（Ctrl-C 退出，断线会自动重连）", flush=True)
     try:
-        connect(ctx)
+        connect(ctx, desk=StaffDesk(ctx, transports_for(ctx)))
     finally:
         runtime.stop()
     return 0

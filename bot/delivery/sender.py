@@ -66,7 +66,7 @@ class Sender:
         """Deliver one entry if it may go now, and say what became of it."""
         n = entry.notice
         now = self.clock.now()
-        if n.kind != "answer" and self.quiet.active(now):  # an answer is awaited now
+        if not n.urgent and self.quiet.active(now):
             return Disposition.later("held:quiet_hours", self.quiet.ends_after(now).timestamp(), n)
         transport = self.transports.get(n.channel)
         if transport is None:               # another sender may have it: look again later

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from ..context import BotContext
 from ..message import Message, Reply
 from ..nlp.normalize import fold
+from ..records import StudentKey
 
 
 class Handler(Protocol):
@@ -26,6 +27,13 @@ class Hook(Protocol):
     name: str
 
     def after(self, msg: Message, ctx: BotContext, reply: Reply) -> Reply: ...
+
+
+def person(msg: Message, ctx: BotContext) -> StudentKey:
+    """The student behind this chat: the key their subscriptions, push settings, reminders
+    and profile are kept under, shared by every chat bound to one roster record
+    (`store.identity`). Conversation state (lists, dialogs) stays with the chat."""
+    return ctx.stores.identity.owner(msg.student)
 
 
 def command(msg: Message) -> str:

@@ -8,6 +8,7 @@ from ..message import Message, Reply
 from ..nlp.normalize import fold
 from ..records import Fair
 from ..store.conversation import Choice
+from .base import person
 
 WORDS = {"招聘会", "近期招聘会", "招聘会列表", "双选会", "宣讲会", "空中宣讲", "最近的招聘会",
          "有什么招聘会", "招聘会安排"}
@@ -38,7 +39,7 @@ class FairsHandler:
         if not fairs:
             st.conversation.set_choices(msg.student, [])
             return Reply(f"未来 {days} 天暂时没有已发布的招聘会或宣讲会，老师发布后我会在这里更新。")
-        mine = st.reminders.fairs_of(msg.student)
+        mine = st.reminders.fairs_of(person(msg, ctx))
         st.conversation.set_choices(msg.student, [Choice(f.title, "fair", f.id) for f in fairs])
         items = tuple(f.line() + ("（已设提醒）" if f.id in mine else "") for f in fairs)
         return Reply("近期招聘会和宣讲会：", items=items,

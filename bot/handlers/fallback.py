@@ -1,6 +1,8 @@
 """When nothing fits: say so honestly, suggest topics, and say how to reach a person.
 
 A declined question is recorded so staff can see what students ask that the KB lacks.
+After two declines in a row the bot offers to hand the student to a person (人工);
+an answer in between starts the count again (`handlers.turns`).
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from ..clock import SHANGHAI
 from ..context import BotContext
 from ..message import Message, Reply
 from ..nlp.matcher import MatchResult
+from ..store import RedisError
 from .base import contact_line
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -44,10 +47,20 @@ def decline_reply(msg: Message, ctx: BotContext, result: MatchResult | None) -> 
     topics = "、".join(ctx.knowledge.current.kb.categories()[:8])
     if topics:
         text += f"\n我能回答这些方面的问题：{topics}。换个说法试试，或发送“帮助”。"
-    contact = contact_line(ctx)
-    if contact:
-        text += f"\n需要人工帮助请联系：{contact}"
-    return Reply(text)
+    if msg.kind == "text" and _declines(msg, ctx) >= ctx.settings.handoff.declines_before_offer:
+        text += "\n好像一直没帮上忙：回复“人工”，我把您的问题转给老师来回答。"
+    else:
+        contact = contact_line(ctx)
+        if contact:
+            text += f"\n需要人工帮助请联系：{contact}"
+    return Reply(text, declined=True)
+
+
+def _declines(msg: Message, ctx: BotContext) -> int:
+    try:
+        return ctx.stores.turns.declined(msg.student)
+    except RedisError:          # the answer matters more than the count
+        return 0
 
 
 class FallbackHandler:

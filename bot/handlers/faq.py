@@ -14,8 +14,10 @@ from ..kb.model import FaqEntry
 from ..knowledge import Loaded
 from ..message import Message, Reply
 from ..nlp.matcher import MatchResult
-from ..store import StoreUnavailable
+from ..store import RedisError, StoreUnavailable
 from ..store.conversation import Choice
+from .args import looks_like_question
+from .audience import by_audience
 from .fallback import decline_reply, record_unanswered, today
 
 SUGGEST_INTRO = "您是不是想问："
@@ -54,6 +56,24 @@ class FaqFound:
         picks = (kb.by_id(c.id) for c in matcher.suggestions(self.result))
         return [e for e in picks if e is not None]
 
+    def ranked(self) -> list[FaqEntry]:
+        """Every candidate confident enough to be offered, best first."""
+        kb, suggest = self.snapshot.kb, self.snapshot.matcher.thresholds.suggest
+        picks = (kb.by_id(c.id) for c in self.result.candidates if c.score >= suggest)
+        return [e for e in picks if e is not None]
+
+
+def awaited(msg: Message, ctx: BotContext) -> bool:
+    """Not a confident answer, not a question, and a dialog is waiting for text: then the
+    text is probably the answer to what the bot just asked (a city, a keyword), and the
+    dialog handler after this one takes it."""
+    if looks_like_question(msg.text):
+        return False
+    try:
+        return ctx.stores.conversation.awaits_text(msg.student)
+    except RedisError:
+        return False
+
 
 class FaqHandler:
     name = "faq"
@@ -62,13 +82,22 @@ class FaqHandler:
         if msg.kind != "text" or not msg.text.strip():
             return None
         snapshot = ctx.knowledge.current
-        return FaqFound(snapshot, snapshot.matcher.match(msg.text))
+        found = FaqFound(snapshot, snapshot.matcher.match(msg.text))
+        if found.result.decision != "answer" and awaited(msg, ctx):
+            return None
+        return found
 
     def handle(self, msg: Message, ctx: BotContext, found: FaqFound) -> Reply:
         result, st = found.result, ctx.stores
         st.faq_stats.outcome(today(ctx), result.decision)
         if result.decision == "decline":
             return decline_reply(msg, ctx, result)
+        fitted = by_audience(msg, ctx, result, found.ranked())
+        if isinstance(fitted, Reply):
+            return fitted
+        if fitted is not None:
+            st.faq_stats.hit(fitted.id)
+            return answer_for(fitted, ctx)
         # A "您是不是想问" list is not an answer: staff see it, whatever its confidence.
         if (result.decision == "suggest"
                 or result.score < ctx.settings.unanswered.low_confidence_below):

@@ -13,6 +13,7 @@ from ..nlp.normalize import fold
 from ..nlp.tokenizer import STOPWORDS, all_words
 from ..store.conversation import Choice
 from . import fairs, help, subscriptions
+from .faq import awaited
 from .job_search import search
 from .subscribe import USAGE as SUBSCRIBE_USAGE
 
@@ -32,8 +33,8 @@ class IntentHandler:
     name = "intents"
 
     def match(self, msg: Message, ctx: BotContext) -> str | None:
-        if msg.kind != "text" or not msg.text.strip():
-            return None
+        if msg.kind != "text" or not msg.text.strip() or awaited(msg, ctx):
+            return None      # a dialog waiting for a city or a keyword takes the text
         return ctx.intents.match(msg.text)
 
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:

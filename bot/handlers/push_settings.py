@@ -6,6 +6,7 @@ import re
 from ..context import BotContext
 from ..message import Message, Reply
 from .args import command_rest
+from .base import person
 from .subscriptions import describe_prefs
 
 PREFIXES = ("推送设置", "设置推送", "推送时间")
@@ -31,7 +32,7 @@ class PushSettingsHandler:
         return None
 
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:
-        prefs_store, student = ctx.stores.prefs, msg.student
+        prefs_store, student = ctx.stores.prefs, person(msg, ctx)
         text = found.replace(" ", "")
         if not text:
             current = describe_prefs(prefs_store.get(student))

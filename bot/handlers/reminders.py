@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..context import BotContext
 from ..message import Message, Reply
 from .args import command_rest, number
+from .base import person
 
 NO_LIST = "请先发送“招聘会”查看近期活动，再回复“提醒 编号”。"
 
@@ -43,9 +44,9 @@ class ReminderHandler:
         if fair is None:
             return Reply("这场活动已经取消或被老师删除了，请重新发送“招聘会”查看。")
         if not on:
-            removed = st.reminders.remove(msg.student, fair.id)
+            removed = st.reminders.remove(person(msg, ctx), fair.id)
             return Reply(f"已取消提醒：{fair.title}" if removed else f"您没有设置“{fair.title}”的提醒。")
-        st.reminders.add(msg.student, fair.id)
+        st.reminders.add(person(msg, ctx), fair.id)
         offsets = ctx.settings.push.reminder_offsets_minutes
         return Reply(f"好的，将在开始前 {_offsets_text(offsets)}提醒您：\n{fair.line()}\n"
                      f"（22:00 到次日 8:00 不打扰，届时的提醒会在早上发送）")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..context import BotContext
 from ..message import Message, Reply
 from .args import PrefixCommand, words
+from .base import person
 
 PREFIXES = ("订阅", "关注岗位", "订阅岗位")
 USAGE = ("请在“订阅”后面写上关键词，例如：订阅 Java 北京\n"
@@ -25,7 +26,8 @@ class SubscribeHandler(PrefixCommand):
         sub = vocab.subscription(typed)
         if not sub.terms:
             return Reply("没能从您发的内容里认出关键词。" + USAGE)
-        existing = st.subscriptions.list(msg.student)
+        me = person(msg, ctx)
+        existing = st.subscriptions.list(me)
         for old in existing:
             if old.terms == sub.terms:
                 return Reply(f"您已经订阅过：{old.label}，不用重复订阅。")
@@ -33,11 +35,11 @@ class SubscribeHandler(PrefixCommand):
         if len(existing) >= cap:
             return Reply(f"您已经有 {len(existing)} 个订阅，达到上限（{cap} 个）。"
                          f"请先发送“我的订阅”查看，用“退订 编号”删掉不需要的，再订阅新的。")
-        st.subscriptions.add(msg.student, sub.words, sub.terms)
+        st.subscriptions.add(me, sub.words, sub.terms)
         label = " + ".join(sub.words)
         regions = [vocab.describe_region(t) for t in sorted(sub.terms)]
         regions = [r for r in regions if r]
-        prefs = st.prefs.get(msg.student)
+        prefs = st.prefs.get(me)
         when = ("有新岗位时立即推送" if prefs.mode == "immediate"
                 else f"每天 {prefs.hour}:00 把新岗位汇总推送给您")
         lines = [f"已订阅：{label}"]

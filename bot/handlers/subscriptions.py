@@ -5,6 +5,7 @@ from ..context import BotContext
 from ..message import Message, Reply
 from ..nlp.normalize import fold
 from ..store.prefs import Prefs
+from .base import person
 
 WORDS = {"我的订阅", "订阅列表", "查看订阅", "我订阅了什么", "订阅管理"}
 
@@ -26,8 +27,9 @@ class MySubscriptionsHandler:
         return (msg.kind == "text" and fold(msg.text).replace(" ", "") in WORDS) or None
 
     def handle(self, msg: Message, ctx: BotContext, found: bool) -> Reply:
-        subs = ctx.stores.subscriptions.list(msg.student)
-        prefs = ctx.stores.prefs.get(msg.student)
+        me = person(msg, ctx)
+        subs = ctx.stores.subscriptions.list(me)
+        prefs = ctx.stores.prefs.get(me)
         if not subs:
             return Reply("您还没有订阅岗位。发送“订阅 关键词”开始，例如：订阅 Java 北京")
         return Reply(f"您的订阅（共 {len(subs)} 个）：", items=tuple(s.label for s in subs),

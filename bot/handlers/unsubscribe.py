@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..context import BotContext
 from ..message import Message, Reply
 from .args import PrefixCommand, number, words
+from .base import person
 
 PREFIXES = ("退订", "取消订阅", "删除订阅")
 ALL = {"全部", "所有", "all", "全部订阅"}
@@ -14,15 +15,15 @@ class UnsubscribeHandler(PrefixCommand):
     prefixes = PREFIXES
 
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:
-        store = ctx.stores.subscriptions
-        subs = store.list(msg.student)
+        store, me = ctx.stores.subscriptions, person(msg, ctx)
+        subs = store.list(me)
         if not subs:
             return Reply("您目前没有订阅，无需退订。")
         listing = "\n".join(f"{n}. {s.label}" for n, s in enumerate(subs, 1))
         if not found:
             return Reply(f"请告诉我退订哪一个，例如“退订 1”或“退订 全部”。您的订阅：\n{listing}")
         if found.strip().lower() in ALL:
-            store.remove(msg.student, [s.id for s in subs])
+            store.remove(me, [s.id for s in subs])
             return Reply(f"已退订全部 {len(subs)} 个订阅，不会再给您推送岗位。"
                          "想重新订阅，发送“订阅 关键词”即可。")
         n = number(found)
@@ -35,7 +36,7 @@ class UnsubscribeHandler(PrefixCommand):
             gone = [s for s in subs if terms and terms <= s.terms]
             if not gone:
                 return Reply(f"没有找到包含“{found}”的订阅。您的订阅：\n{listing}\n请发送“退订 编号”。")
-        store.remove(msg.student, [s.id for s in gone])
+        store.remove(me, [s.id for s in gone])
         left = len(subs) - len(gone)
         return Reply("已退订：" + "；".join(s.label for s in gone)
                      + (f"\n还剩 {left} 个订阅，发送“我的订阅”查看。" if left else "\n您已没有订阅。"))

@@ -11,13 +11,18 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from typing import Callable, Mapping
+
 from ..clock import SHANGHAI
 from ..records import Fair, Job, Notice, StudentKey
 from ..settings import PushSettings
 from ..store import Stores
 from ..store.prefs import Prefs
+from .fit import is_intent_reason, job_facets
 from .matching import IndexCache
+from .profile_index import ProfileIndexCache
 from .quiet import QuietHours
+from .vocab import JobVocab, load_vocab
 
 log = logging.getLogger(__name__)
 
@@ -50,18 +55,29 @@ def live(job: Job, today: date) -> bool:
     return not job.deadline or date.fromisoformat(job.deadline) >= today
 
 
+def match_line(reason: str) -> str:
+    """“匹配：Java + 北京” for a subscription, “匹配您的求职意向：上海 · 互联网” for a profile."""
+    return f"匹配{reason}" if is_intent_reason(reason) else f"匹配：{reason}"
+
+
+def _addressed(owner: StudentKey, to: StudentKey) -> dict[str, str]:
+    """A notice's address: the chat it goes to, and its owner when that is another key."""
+    return {"channel": to.channel, "user_id": to.user_id,
+            "owner": owner.encode() if to != owner else ""}
+
+
 def digest_notice(student: StudentKey, slot: str, jobs: list[Job], reasons: dict[str, str],
-                  now: datetime, extra: int) -> Notice:
+                  now: datetime, extra: int, to: StudentKey | None = None) -> Notice:
     lines = []
     for n, job in enumerate(jobs, 1):
-        lines.append(f"{n}. {job.line()}\n   匹配：{reasons[job.id]}\n   {job.url}")
-    why = "；".join(dict.fromkeys(reasons[j.id] for j in jobs))
-    footer = (f"另有 {extra} 个匹配岗位，发送“查岗位 关键词”查看。\n" if extra else "") + DIGEST_FOOTER
-    return Notice(id=f"digest:{student.encode()}:{slot}", channel=student.channel,
-                  user_id=student.user_id, kind="digest",
-                  title=f"为您找到 {len(jobs)} 个新岗位", summary="\n".join(lines),
+        lines.append(f"{n}. {job.line()}\n   {match_line(reasons[job.id])}\n   {job.url}")
+    why = "；".join(dict.fromkeys(match_line(reasons[j.id]) for j in jobs))
+    footer = (f"另有 {extra} 个匹配岗位，发送“推荐”或“查岗位 关键词”查看。\n" if extra else "") \
+        + DIGEST_FOOTER
+    return Notice(id=f"digest:{student.encode()}:{slot}", **_addressed(student, to or student),
+                  kind="digest", title=f"为您找到 {len(jobs)} 个新岗位", summary="\n".join(lines),
                   time=now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
-                  reason=f"匹配：{why}", url=jobs[0].url, footer=footer,
+                  reason=why, url=jobs[0].url, footer=footer,
                   job_ids=[j.id for j in jobs])
 
 
@@ -74,34 +90,63 @@ def _remaining(delta: timedelta) -> str:
     return "".join(parts) or "不到 1 分钟"
 
 
-def reminder_notice(student: StudentKey, fair: Fair, offset: int, now: datetime) -> Notice:
+def reminder_notice(student: StudentKey, fair: Fair, offset: int, now: datetime,
+                    to: StudentKey | None = None) -> Notice:
     start = fair.start.astimezone(SHANGHAI)
     kind = fair.kind or "招聘会"
     summary = (f"开始时间：{start.strftime('%m月%d日 %H:%M')}（还有 {_remaining(fair.start - now)}）\n"
                f"地点：{fair.location}\n{fair.url}")
     return Notice(id=f"remind:{fair.id}:{int(fair.start.timestamp())}:{offset}:{student.encode()}",
-                  channel=student.channel, user_id=student.user_id, kind="reminder",
+                  **_addressed(student, to or student), kind="reminder",
                   title=f"{kind}提醒：{fair.title}", summary=summary,
                   time=start.strftime("%Y-%m-%d %H:%M"), reason="您设置了这场活动的提醒",
                   url=fair.url, footer="发送“招聘会”查看更多近期活动。")
 
 
 class Planner:
-    """Plans passes over the stores; the scheduler and `push run` both call it."""
+    """Plans passes over the stores; the scheduler and `push run` both call it.
 
-    def __init__(self, stores: Stores, settings: PushSettings) -> None:
+    Everything is planned per owner (`store.identity`): one student bound on WeChat and
+    Feishu has one pending queue, one digest a day and one sent-jobs set; each notice is
+    addressed to the chat that student can be reached on now.
+    """
+
+    def __init__(self, stores: Stores, settings: PushSettings,
+                 vocab: Callable[[], JobVocab] | None = None) -> None:
         self.stores, self.settings = stores, settings
         self.quiet = QuietHours.from_settings(settings.quiet_hours)
         self.index = IndexCache(stores.subscriptions)
+        self.profiles = ProfileIndexCache(stores.profiles)
+        self.vocab = vocab or (lambda: load_vocab(settings.vocabulary))
+
+    def match(self, ids: list[str]) -> dict[StudentKey, Mapping[str, str]]:
+        """owner -> {job: why} for these jobs: subscriptions first, then profiles (whose
+        mappings may be shared between students, so they are never written to)."""
+        terms = self.stores.jobs.terms(ids)
+        matches: dict[StudentKey, Mapping[str, str]] = dict(self.index.get().match(terms))
+        profiles = self.profiles.get()
+        if profiles.size:
+            vocab = self.vocab()
+            facets = {i: job_facets(job, terms[i], vocab)
+                      for i, job in self.stores.jobs.many(list(terms)).items()}
+            for owner, found in profiles.match(facets).items():
+                mine = matches.get(owner)
+                if mine is None:
+                    matches[owner] = found
+                    continue
+                for job_id, why in found.items():
+                    mine.setdefault(job_id, why)   # type: ignore[attr-defined]
+        return matches
 
     def match_new_jobs(self, batch: int = 5000) -> int:
-        """Match jobs not matched yet against every subscription; returns (student, job) pairs."""
+        """Match jobs not matched yet against every subscription and profile; returns
+        (student, job) pairs."""
         jobs, total = self.stores.jobs, 0
         while True:
             ids = jobs.unmatched(batch)
             if not ids:
                 return total
-            matches = self.index.get().match(jobs.terms(ids))
+            matches = self.match(ids)
             self.stores.pending.add(matches)
             jobs.matched(ids)
             total += sum(len(v) for v in matches.values())
@@ -115,10 +160,12 @@ class Planner:
         today = now.astimezone(SHANGHAI).date()
         students = st.pending.students()
         prefs = st.prefs.many(students)
+        targets = st.identity.targets(students)
         out = []
         for student in students:
-            p = prefs[student]
-            slot = digest_slot(p, now, self.settings.immediate_interval_minutes) if p.active else None
+            p, to = prefs[student], targets[student]
+            due = not p.paused and to is not None
+            slot = digest_slot(p, now, self.settings.immediate_interval_minutes) if due else None
             if slot is None:
                 continue
             pending = st.pending.read(student)
@@ -131,7 +178,7 @@ class Planner:
                     st.pending.drop(student, pending)
                 continue
             extra = len(current) - limit if len(current) > limit else 0
-            notice = digest_notice(student, slot, current[:limit], reasons, now, extra)
+            notice = digest_notice(student, slot, current[:limit], reasons, now, extra, to)
             out.append(notice)
             if dry_run:
                 continue
@@ -157,11 +204,12 @@ class Planner:
                 continue
             offset = min(due)
             students = st.reminders.students(fair.id)
-            prefs = st.prefs.many(students) if students else {}
+            targets = st.identity.targets(students)
             for student in students:
-                if prefs[student].unfollowed:
+                to = targets[student]
+                if to is None:
                     continue
-                notice = reminder_notice(student, fair, offset, now)
+                notice = reminder_notice(student, fair, offset, now, to)
                 if dry_run:
                     if not st.outbox.already_queued(notice.id):
                         out.append(notice)

@@ -11,25 +11,31 @@ import redis
 
 from ..clock import SHANGHAI, Clock
 from ..settings import Settings
+from .attempts import BindAttempts
 from .conversation import ConversationStore
 from .deliveries import TAKEN_OVER, DeliveryLog
 from .guard import StoreUnavailable
+from .identity import IdentityStore
 from .jobs import FairStore, JobStore
 from .keys import Keys
 from .leader import LeaderLock
 from .outbox import Outbox
 from .pending import PendingJobs
 from .prefs import PrefsStore
+from .profiles import ProfileStore
 from .ratelimit import RateLimiter
 from .broadcasts import BroadcastStore
 from .staff import AuditLog, KbHistory, StaffStore
 from .students import StudentDirectory
 from .uploads import UploadStash
 from .reminders import ReminderStore
+from .roster import RosterStore
 from .sent import SentJobs
 from .stats import FaqStats
 from .subscriptions import SubscriptionStore
+from .tickets import TicketStore
 from .tokens import TokenStore
+from .turns import TurnLog
 from .unanswered import UnansweredLog
 
 RedisError = redis.RedisError
@@ -62,16 +68,24 @@ class Stores:
     kb_history: KbHistory
     broadcasts: BroadcastStore
     uploads: UploadStash
+    roster: RosterStore
+    identity: IdentityStore
+    attempts: BindAttempts
+    profiles: ProfileStore
+    turns: TurnLog
+    tickets: TicketStore
 
     @classmethod
     def open(cls, client: redis.Redis, settings: Settings, clock: Clock) -> "Stores":
         keys = Keys(settings.redis.namespace)
-        conv, push = settings.conversation, settings.push
+        conv, push, people = settings.conversation, settings.push, settings.students
+        handoff = settings.handoff
         prefs = PrefsStore(client, keys, push.default_digest_hour)
         sent = SentJobs(client, keys)
         return cls(
             client=client, keys=keys, clock=clock,
-            conversation=ConversationStore(client, keys, conv.choices_ttl, conv.more_ttl),
+            conversation=ConversationStore(client, keys, conv.choices_ttl, conv.more_ttl,
+                                           people.dialog_ttl),
             deliveries=DeliveryLog(client, keys, settings.dedup.reply_ttl, sleep=clock.sleep,
                                    monotonic=clock.monotonic, now=lambda: clock.now().timestamp()),
             unanswered=UnansweredLog(client, keys),
@@ -92,6 +106,14 @@ class Stores:
             kb_history=KbHistory(client, keys),
             broadcasts=BroadcastStore(client, keys),
             uploads=UploadStash(client, keys),
+            roster=RosterStore(client, keys),
+            identity=IdentityStore(client, keys, clock, prefs, people.owner_cache_seconds),
+            attempts=BindAttempts(client, keys, people.bind_free_tries,
+                                  people.bind_free_tries_per_student, people.bind_delay_seconds,
+                                  people.bind_max_delay_seconds),
+            profiles=ProfileStore(client, keys),
+            turns=TurnLog(client, keys, handoff.context_turns, handoff.context_ttl),
+            tickets=TicketStore(client, keys),
         )
 
     def ping(self) -> bool:

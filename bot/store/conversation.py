@@ -1,4 +1,9 @@
-"""Per-student conversation state, kept in Redis with a TTL so any process can continue it."""
+"""Per-student conversation state, kept in Redis with a TTL so any process can continue it.
+
+A numbered list and a dialog (the intentions questions, a confirmation) are the two
+things a short reply can refer to; the newer one wins, so starting one ends the other:
+after "招聘会", "2" picks a fair, not an answer to a question asked before.
+"""
 from __future__ import annotations
 
 import json
@@ -8,6 +13,8 @@ import redis
 
 from ..records import StudentKey
 from .keys import Keys
+
+AWAITS_TEXT = "awaits_text"     # a dialog's state with this set takes free text as its answer
 
 
 @dataclass(frozen=True)
@@ -20,17 +27,21 @@ class Choice:
 
 
 class ConversationStore:
-    def __init__(self, client: redis.Redis, keys: Keys, choices_ttl: int, more_ttl: int) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys, choices_ttl: int, more_ttl: int,
+                 dialog_ttl: int = 1800) -> None:
         self.r, self.keys = client, keys
-        self.choices_ttl, self.more_ttl = choices_ttl, more_ttl
+        self.choices_ttl, self.more_ttl, self.dialog_ttl = choices_ttl, more_ttl, dialog_ttl
 
     def set_choices(self, student: StudentKey, choices: list[Choice]) -> None:
         key = self.keys.choices(student)
-        if not choices:
-            self.r.delete(key)
-            return
-        self.r.set(key, json.dumps([asdict(c) for c in choices], ensure_ascii=False),
-                   ex=self.choices_ttl)
+        pipe = self.r.pipeline(transaction=False)
+        pipe.delete(self.keys.dialog(student))
+        if choices:
+            pipe.set(key, json.dumps([asdict(c) for c in choices], ensure_ascii=False),
+                     ex=self.choices_ttl)
+        else:
+            pipe.delete(key)
+        pipe.execute()
 
     def choices(self, student: StudentKey) -> list[Choice]:
         raw = self.r.get(self.keys.choices(student))
@@ -51,3 +62,32 @@ class ConversationStore:
     def take_more(self, student: StudentKey) -> str | None:
         """The rest of the last long answer, removed so it is not sent twice."""
         return self.r.getdel(self.keys.more(student))
+
+    # -- a dialog in progress: {"kind": …, "step": …} -------------------------------------------
+    def set_dialog(self, student: StudentKey, state: dict) -> None:
+        pipe = self.r.pipeline(transaction=False)
+        pipe.delete(self.keys.choices(student))
+        pipe.set(self.keys.dialog(student), json.dumps(state, ensure_ascii=False),
+                 ex=self.dialog_ttl)
+        pipe.execute()
+
+    def dialog(self, student: StudentKey) -> dict | None:
+        raw = self.r.get(self.keys.dialog(student))
+        try:
+            state = json.loads(raw) if raw else None
+        except ValueError:
+            return None
+        return state if isinstance(state, dict) else None
+
+    def awaits_text(self, student: StudentKey) -> bool:
+        """A dialog is waiting for a free-text answer from this chat."""
+        state = self.dialog(student)
+        return bool(state and state.get(AWAITS_TEXT))
+
+    def end_dialog(self, student: StudentKey) -> None:
+        self.r.delete(self.keys.dialog(student))
+
+    def forget(self, student: StudentKey) -> None:
+        """Everything of this chat's conversation (erasure)."""
+        self.r.delete(self.keys.choices(student), self.keys.more(student),
+                      self.keys.dialog(student))

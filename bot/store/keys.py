@@ -177,9 +177,70 @@ class Keys:
     def scheduler_lock(self) -> str:
         return self._k("scheduler", "leader")
 
-    # senders' liveness, and notices whose delivery is unknown (issue 10)
+    # senders' liveness, and notices whose delivery is unknown
     def sender_alive(self, consumer: str) -> str:
         return self._k("sender", "alive", consumer)
 
     def push_uncertain(self) -> str:
         return self._k("stats", "push", "uncertain")
+
+    # the roster, and chats bound to it (one student across channels)
+    def roster(self) -> str:
+        return self._k("roster", "data")
+
+    def bound_chats(self) -> str:
+        """chat -> the owner key every store of that student is kept under."""
+        return self._k("bind", "chat")
+
+    def bound_numbers(self) -> str:
+        """学号 -> owner key."""
+        return self._k("bind", "no")
+
+    def person(self, owner: StudentKey) -> str:
+        return self._k("bind", "person", owner.channel, owner.user_id)
+
+    def person_chats(self, owner: StudentKey) -> str:
+        return self._k("bind", "chats", owner.channel, owner.user_id)
+
+    def bind_failures(self, kind: str, ident: str) -> str:
+        return self._k("bind", "fail", kind, ident)
+
+    # profiles (intentions) and the global copy the matcher indexes
+    def profile(self, owner: StudentKey) -> str:
+        return self._k("profile", owner.channel, owner.user_id)
+
+    def profiles_all(self) -> str:
+        return self._k("profile", "_all")
+
+    def profiles_seq(self) -> str:
+        return self._k("profile", "_seq")
+
+    # conversation context beyond choices and "更多"
+    def dialog(self, student: StudentKey) -> str:
+        return self._k("conv", student.channel, student.user_id, "dialog")
+
+    def turns(self, student: StudentKey) -> str:
+        return self._k("conv", student.channel, student.user_id, "turns")
+
+    def declines(self, student: StudentKey) -> str:
+        return self._k("conv", student.channel, student.user_id, "declines")
+
+    # tickets: students handed to a person
+    def tickets(self) -> str:
+        return self._k("tickets", "data")
+
+    def tickets_seq(self) -> str:
+        return self._k("tickets", "_seq")
+
+    def tickets_open(self) -> str:
+        return self._k("tickets", "open")
+
+    def ticket_cards(self) -> str:
+        return self._k("tickets", "card")
+
+    def student_tickets(self, student: StudentKey) -> str:
+        return self._k("tickets", "student", student.channel, student.user_id)
+
+    def deliveries_pattern(self) -> str:
+        """Every de-duplication key and saved answer, for erasure's sweep."""
+        return self._k("dedup", "*")

@@ -108,7 +108,7 @@ class Outbox:
     def enqueue_once(self, notice: Notice) -> bool:
         """Queue a notice unless one with its id was queued before; records its jobs as sent."""
         keys = [self.keys.notice_once(notice.id), self.keys.outbox(),
-                self.sent.key(notice.student)]
+                self.sent.key(notice.owner_key)]
         args = [self.state_ttl, notice.to_json(), *notice.job_ids]
         return bool(self._enqueue_once(keys=keys, args=args))
 
@@ -230,6 +230,10 @@ class Outbox:
                                  args=[now_ts, limit]))
 
     # -- held for the student's next message (outside the 48-hour window) -------------------
+    def hold(self, notice: Notice) -> None:
+        """Keep a notice the platform refused for now until its student writes again."""
+        self.r.rpush(self.keys.held(notice.student), notice.to_json())
+
     def take_held(self, student: StudentKey) -> list[Notice]:
         key = self.keys.held(student)
         pipe = self.r.pipeline()
@@ -240,6 +244,27 @@ class Outbox:
 
     def held_count(self, student: StudentKey) -> int:
         return self.r.llen(self.keys.held(student))
+
+    def forget(self, chats: list[StudentKey]) -> int:
+        """Notices to or for these chats not yet sent: out of the stream, the retries and
+        the held lists (erasure). Returns how many were removed."""
+        mine = {c.encode() for c in chats}
+
+        def ours(raw: str) -> bool:
+            n = Notice.from_json(raw)
+            return n.student.encode() in mine or n.owner_key.encode() in mine
+
+        self.ensure_group()
+        gone = 0
+        for entry_id, fields in self.r.xrange(self.keys.outbox()):
+            if fields and "n" in fields and ours(fields["n"]):
+                self._ack(entry_id)
+                gone += 1
+        stale = [m for m, _ in self.r.zscan_iter(self.keys.outbox_retry()) if ours(m)]
+        if stale:
+            self.r.zrem(self.keys.outbox_retry(), *stale)
+        self.r.delete(*(self.keys.held(c) for c in chats))
+        return gone + len(stale)
 
     # -- figures --------------------------------------------------------------------------------
     def stats(self) -> dict[str, int]:

@@ -48,13 +48,21 @@ class PendingJobs:
         self._drop_prefix = client.register_script(_DROP_PREFIX)
 
     def add(self, matches: Mapping[StudentKey, Mapping[str, str]], chunk: int = 5000) -> None:
-        """`matches`: student -> {job id: why it matched}. Re-adding is harmless."""
+        """`matches`: student -> {job id: why it matched}. Re-adding is harmless.
+
+        Students matched alike often share one mapping (the profile index gives them
+        the same object): its text is made once.
+        """
         students = [s for s, jobs in matches.items() if jobs]
+        texts: dict[int, str] = {}
         for i in range(0, len(students), chunk):
             pipe = self.r.pipeline(transaction=False)
             part = students[i:i + chunk]
             for student in part:
-                text = "".join(f"{j}\t{why}\n" for j, why in matches[student].items())
+                jobs = matches[student]
+                text = texts.get(id(jobs))
+                if text is None:
+                    text = texts[id(jobs)] = "".join(f"{j}\t{why}\n" for j, why in jobs.items())
                 pipe.append(self.keys.pending_jobs(student), text)
             pipe.sadd(self.keys.pending_students(), *(s.encode() for s in part))
             pipe.execute()
@@ -69,6 +77,19 @@ class PendingJobs:
             job_id, _, why = line.partition("\t")
             reasons.setdefault(job_id, why)
         return Pending(reasons, len(raw.encode("utf-8")))
+
+    def move(self, src: StudentKey, dst: StudentKey) -> None:
+        """`src`'s waiting matches go into `dst`'s next digest."""
+        pending = self.read(src)
+        if pending.reasons:
+            self.add({dst: pending.reasons})
+        self.forget(src)
+
+    def forget(self, student: StudentKey) -> None:
+        pipe = self.r.pipeline()
+        pipe.delete(self.keys.pending_jobs(student))
+        pipe.srem(self.keys.pending_students(), student.encode())
+        pipe.execute()
 
     def drop(self, student: StudentKey, pending: Pending) -> None:
         """Forget what `read` returned; the student leaves the set when nothing remains."""

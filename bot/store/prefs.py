@@ -52,6 +52,9 @@ class PrefsStore:
                   for k, v in fields.items()}
         self.r.hset(self.keys.push_prefs(student), mapping=values)
 
+    def forget(self, student: StudentKey) -> None:
+        self.r.delete(self.keys.push_prefs(student))
+
     def set_unfollowed(self, student: StudentKey, value: bool) -> None:
         self.update(student, unfollowed=value)
 

@@ -23,6 +23,16 @@ class ReminderStore:
         pipe.srem(self.keys.student_reminders(student), fair_id)
         return bool(pipe.execute()[0])
 
+    def move(self, src: StudentKey, dst: StudentKey) -> None:
+        for fair_id in self.fairs_of(src):
+            self.remove(src, fair_id)
+            self.add(dst, fair_id)
+
+    def forget(self, student: StudentKey) -> None:
+        for fair_id in self.fairs_of(student):
+            self.remove(student, fair_id)
+        self.r.delete(self.keys.student_reminders(student))
+
     def students(self, fair_id: str) -> list[StudentKey]:
         return sorted(StudentKey.decode(m) for m in self.r.smembers(self.keys.fair_reminders(fair_id)))
 

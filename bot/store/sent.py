@@ -18,6 +18,16 @@ class SentJobs:
     def key(self, student: StudentKey) -> str:
         return self.keys.sent_jobs(student)
 
+    def move(self, src: StudentKey, dst: StudentKey) -> None:
+        """What `src` was sent counts as sent to `dst` too (never the same job twice)."""
+        pipe = self.r.pipeline()
+        pipe.sunionstore(self.key(dst), [self.key(dst), self.key(src)])
+        pipe.delete(self.key(src))
+        pipe.execute()
+
+    def forget(self, student: StudentKey) -> None:
+        self.r.delete(self.key(student))
+
     def unsent(self, student: StudentKey, job_ids: list[str]) -> list[str]:
         if not job_ids:
             return []

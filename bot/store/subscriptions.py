@@ -72,6 +72,24 @@ class SubscriptionStore:
         pipe.incr(self.keys.subscriptions_seq())
         pipe.execute()
 
+    def move(self, src: StudentKey, dst: StudentKey) -> int:
+        """Give `src`'s subscriptions to `dst` (a second chat bound to one student);
+        one `dst` already has is dropped. Returns how many moved."""
+        have = {s.terms for s in self.list(dst)}
+        mine = self.list(src)
+        self.remove(src, [s.id for s in mine])
+        moved = 0
+        for sub in mine:
+            if sub.terms not in have:
+                self.add(dst, sub.words, sub.terms)
+                have.add(sub.terms)
+                moved += 1
+        return moved
+
+    def forget(self, student: StudentKey) -> None:
+        self.remove(student, [s.id for s in self.list(student)])
+        self.r.delete(self.keys.subscriptions(student))
+
     def version(self) -> int:
         return int(self.r.get(self.keys.subscriptions_seq()) or 0)
 

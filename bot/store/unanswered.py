@@ -53,6 +53,23 @@ class UnansweredLog:
         except StoreUnavailable:
             pass
 
+    def forget_mentions(self, words: set[str]) -> int:
+        """Drop recorded questions that quote any of `words` (erasing a student who typed
+        their own name or 学号 into a question). Returns how many were dropped."""
+        words = {w for w in words if w}
+        if not words:
+            return 0
+        gone = [name for name, example in self.r.hscan_iter(self.keys.unanswered_examples())
+                if any(w in name or w in example for w in words)]
+        if gone:
+            pipe = self.r.pipeline()
+            pipe.zrem(self.keys.unanswered_counts(), *gone)
+            pipe.hdel(self.keys.unanswered_examples(), *gone)
+            pipe.hdel(self.keys.unanswered_best(), *gone)
+            pipe.hdel(self.keys.unanswered_status(), *gone)
+            pipe.execute()
+        return len(gone)
+
     def _rows(self, rows: list[tuple[str, float]]) -> list[Unanswered]:
         if not rows:
             return []

@@ -31,6 +31,9 @@ FEISHU_PLAIN_SECRETS = {"FEISHU_APP_ID": APP_ID, "FEISHU_APP_SECRET": APP_SECRET
                         "FEISHU_VERIFICATION_TOKEN": VTOKEN}
 FEISHU_ENCRYPTED_SECRETS = {**FEISHU_PLAIN_SECRETS, "FEISHU_ENCRYPT_KEY": EKEY}
 
+BOTH_SECRETS = {**WECHAT_SECRETS, **FEISHU_ENCRYPTED_SECRETS}
+STAFF_GROUP = "oc_staff_group"
+
 LOST_ANSWER = "先写一份情况说明"        # the small KB's answer to 三方丢了
 STUDENT = StudentKey("wechat", "oStudent1")
 
@@ -101,6 +104,19 @@ def add_fair(ctx, fair_id: str, starts_at: datetime, title: str = "秋季双选�
     assert not report.rejected, report.rejected
 
 
+def add_roster(ctx, *rows: dict):
+    """Roster records as staff import them (Chinese column names)."""
+    from bot.students import roster
+    report = roster.import_objects(ctx, list(rows), "test")
+    assert not report.rejected, report.rejected
+    return report
+
+
+ZHANG = {"学号": "2022010001", "姓名": "张三", "学院": "计算机学院", "专业": "计算机科学与技术",
+         "学历": "本科", "届别": "2026届", "生源地": "江苏南京", "意向城市": "上海;杭州",
+         "意向行业": "互联网", "帮扶导师": "王老师", "重点帮扶": "是"}
+
+
 def notice(user: str, nid: str | None = None, channel: str = "wechat") -> Notice:
     return Notice(id=nid or f"test:{user}", channel=channel, user_id=user, kind="digest",
                   title="为您找到 1 个新岗位", summary="1. Java开发｜示例公司｜北京",
@@ -137,4 +153,5 @@ def at(clock, when: datetime) -> None:
     clock.advance(delta)
 
 
-__all__ = ["add_jobs", "add_fair", "notice", "shanghai", "at", "timedelta", "xlsx_bytes"]
+__all__ = ["add_jobs", "add_fair", "add_roster", "notice", "shanghai", "at", "timedelta",
+           "xlsx_bytes"]

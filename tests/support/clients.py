@@ -142,11 +142,12 @@ def signature(timestamp: str, nonce: str, encrypt_key: str, body: bytes) -> str:
 def message_event(token: str, content: dict | str, *, message_type: str = "text",
                   user: str = "ou_student1", chat_type: str = "p2p",
                   mentions: list[dict] | None = None, event_id: str | None = None,
-                  message_id: str | None = None, sender_type: str = "user") -> dict:
+                  message_id: str | None = None, sender_type: str = "user",
+                  chat_id: str = "oc_chat_1", root_id: str = "") -> dict:
     n = next(_event_ids)
     message = {
-        "message_id": message_id or f"om_msg_{n}", "root_id": "", "parent_id": "",
-        "create_time": "1763000000000", "chat_id": "oc_chat_1", "chat_type": chat_type,
+        "message_id": message_id or f"om_msg_{n}", "root_id": root_id, "parent_id": root_id,
+        "create_time": "1763000000000", "chat_id": chat_id, "chat_type": chat_type,
         "message_type": message_type,
         "content": content if isinstance(content, str) else json.dumps(content, ensure_ascii=False),
     }
@@ -169,15 +170,20 @@ def mention(key: str, open_id: str, name: str) -> dict:
 
 
 def card_event(token: str, choice: str, *, user: str = "ou_student1",
-               message_id: str = "om_card_1", event_id: str | None = None) -> dict:
+               message_id: str = "om_card_1", event_id: str | None = None,
+               value: dict | None = None, form_value: dict | None = None) -> dict:
+    """A card button press: a numbered choice, or any `value` (and a form's `form_value`)."""
     n = next(_event_ids)
+    action: dict = {"value": value or {"choice": choice}, "tag": "button"}
+    if form_value is not None:
+        action["form_value"] = form_value
     return {
         "schema": "2.0",
         "header": {"event_id": event_id or f"evt_card_{n:028x}", "event_type": "card.action.trigger",
                    "token": token, "app_id": "cli_test", "tenant_key": "tenant_1"},
         "event": {"operator": {"tenant_key": "tenant_1", "user_id": f"u_{user}", "open_id": user},
                   "token": "c-card-update-token",
-                  "action": {"value": {"choice": choice}, "tag": "button"},
+                  "action": action,
                   "host": "im_message",
                   "context": {"open_message_id": message_id, "open_chat_id": "oc_chat_1"}},
     }

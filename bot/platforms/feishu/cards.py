@@ -14,6 +14,8 @@ from ...message import Reply
 from ...records import Notice
 
 CHOICE_KEY = "choice"          # the button value key a card callback carries back
+TICKET_KEY = "ticket"          # …on a ticket card: the ticket id (and "op": reply | close)
+REPLY_FIELD = "reply"          # the ticket card's text box
 
 
 def render(reply: Reply) -> tuple[str, dict[str, Any]]:
@@ -79,3 +81,22 @@ def notice_card(notice: Notice) -> dict[str, Any]:
     return {"config": {"wide_screen_mode": True},
             "header": {"template": "blue", "title": {"tag": "plain_text", "content": notice.title}},
             "elements": elements}
+
+
+def ticket_card(notice: Notice) -> dict[str, Any]:
+    """The staff group's card for a ticket: what the student asked and who they are, a box
+    to write the reply in, and a button to close it. Replying in the card's thread works
+    too (the webhook maps the thread back to the ticket)."""
+    ticket = notice.ref
+    header_color = "red" if "重点帮扶" in notice.title else "orange"
+    form = {"tag": "form", "name": f"ticket-{ticket}", "elements": [
+        {"tag": "input", "name": REPLY_FIELD, "max_length": 1000,
+         "placeholder": {"tag": "plain_text", "content": "写给学生的回复"}},
+        _button("发送给学生", type="primary", action_type="form_submit",
+                name=f"ticket-{ticket}-send", value={TICKET_KEY: ticket, "op": "reply"})]}
+    close = {"tag": "action", "actions": [
+        _button("关闭工单", type="default", value={TICKET_KEY: ticket, "op": "close"})]}
+    return {"config": {"wide_screen_mode": True},
+            "header": {"template": header_color,
+                       "title": {"tag": "plain_text", "content": notice.title}},
+            "elements": [_div(notice.summary), form, close, _note(notice.footer)]}

@@ -13,7 +13,7 @@ from typing import Any
 
 from ...message import Message
 from .api import is_feishu_id
-from .cards import CHOICE_KEY
+from .cards import CHOICE_KEY, REPLY_FIELD, TICKET_KEY
 
 CHANNEL = "feishu"
 MESSAGE_EVENT = "im.message.receive_v1"
@@ -33,6 +33,20 @@ class Inbound:
     message: Message
     reply_to: str            # the Feishu message_id the answer is threaded under
     delivery_ids: tuple[str, ...]   # every id a platform retry could repeat
+    chat_id: str = ""        # the chat it was sent in (the staff group's replies are staff's)
+    thread: str = ""         # the message it replies to, or its thread's first message
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    """A staff member pressed a button on a ticket card (reply with the typed text, close)."""
+
+    ticket: str
+    op: str                  # "reply" or "close"
+    text: str
+    operator: str            # the staff member's open_id
+    card_message_id: str
+    delivery_ids: tuple[str, ...]
 
 
 def _obj(node: Any, name: str) -> dict[str, Any]:
@@ -107,7 +121,9 @@ def parse_message(payload: dict[str, Any]) -> tuple[Inbound, str, list[Mention]]
         msg = Message(text=_PLACEHOLDER.sub(" ", text).strip(), **base)
     else:
         msg = Message(kind=kind if kind in MEDIA_KINDS else "unknown", **base)
-    inbound = Inbound(msg, message_id, (f"evt:{head['event_id']}", f"msg:{message_id}"))
+    thread = message.get("root_id") or message.get("parent_id") or ""
+    inbound = Inbound(msg, message_id, (f"evt:{head['event_id']}", f"msg:{message_id}"),
+                      chat_id=str(message.get("chat_id") or ""), thread=str(thread))
     return inbound, chat_type, mentions(message)
 
 
@@ -118,8 +134,9 @@ def sender_is_app(payload: dict[str, Any]) -> bool:
     return isinstance(sender, dict) and sender.get("sender_type") == "app"
 
 
-def parse_card_action(payload: dict[str, Any]) -> Inbound | None:
-    """A choice button press, as if the student typed its digit; None for other buttons."""
+def parse_card_action(payload: dict[str, Any]) -> Inbound | StaffAction | None:
+    """A choice button press, as if the student typed its digit; a ticket card's button
+    (`StaffAction`); None for other buttons."""
     head = header(payload)
     event = _obj(payload, "event")
     open_id = _id(_obj(event, "operator"), "open_id")
@@ -127,6 +144,12 @@ def parse_card_action(payload: dict[str, Any]) -> Inbound | None:
     context = _obj(event, "context")
     message_id = _id(context, "open_message_id")
     value = action.get("value")
+    if isinstance(value, dict) and isinstance(value.get(TICKET_KEY), (str, int)):
+        form = action.get("form_value") if isinstance(action.get("form_value"), dict) else {}
+        typed = form.get(REPLY_FIELD) or action.get("input_value") or ""
+        return StaffAction(str(value[TICKET_KEY]), str(value.get("op") or ""),
+                           typed.strip() if isinstance(typed, str) else "", open_id, message_id,
+                           (f"evt:{head['event_id']}",))
     choice = value.get(CHOICE_KEY) if isinstance(value, dict) else None
     if not isinstance(choice, str) or not choice.isdigit():
         return None

@@ -27,11 +27,13 @@ from lark_oapi.core.utils import AESCipher
 
 from ...context import BotContext
 from ...dispatcher import Answer, Dispatcher
+from ...handoff.desk import StaffDesk
 from .api import FeishuApi, FeishuApiError
 from .cards import render
 from .events import (CARD_EVENT, CHANNEL, MESSAGE_EVENT, BadEvent, Inbound, Mention,
-                     addressed_to_bot, created_at, header, parse_card_action, parse_message,
-                     sender_is_app)
+                     StaffAction, addressed_to_bot, created_at, header, parse_card_action,
+                     parse_message, sender_is_app)
+from .staff import StaffReplies
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +46,7 @@ SIGNATURE_HEADERS = ("X-Lark-Request-Timestamp", "X-Lark-Request-Nonce", "X-Lark
 
 class FeishuChannel:
     def __init__(self, ctx: BotContext, dispatcher: Dispatcher, executor: Executor,
-                 api: FeishuApi | None = None) -> None:
+                 api: FeishuApi | None = None, desk: StaffDesk | None = None) -> None:
         cfg, settings = ctx.config, ctx.settings.channels.feishu
         self.ctx, self.dispatcher, self.executor = ctx, dispatcher, executor
         self.api = api or FeishuApi(cfg, ctx.stores.tokens, ctx.clock)
@@ -54,6 +56,7 @@ class FeishuChannel:
         self.bot_open_id = settings.bot_open_id
         self.max_reply_bytes = settings.max_reply_bytes
         self.max_age = settings.max_age_seconds
+        self.staff = StaffReplies(ctx.settings.handoff.feishu_chat_id, desk, self.api)
         self._pending: set[Future] = set()
         self._lock = threading.Lock()
         self._id_lock = threading.Lock()
@@ -142,18 +145,34 @@ class FeishuChannel:
             if not sender_is_app(payload):
                 inbound, chat_type, found = parse_message(payload)
                 if self._claim(inbound):
-                    self._submit(inbound, chat_type == "group", found, replay_until)
+                    if self.staff.in_staff_group(inbound):
+                        self._run(self.staff.thread_message, inbound, replay_until)
+                    else:
+                        self._submit(inbound, chat_type == "group", found, replay_until)
             return {}
         if event_type == CARD_EVENT:
-            inbound = parse_card_action(payload)
-            if inbound is not None and self._claim(inbound):
-                self._submit(inbound, False, [], replay_until)
+            parsed = parse_card_action(payload)
+            if isinstance(parsed, StaffAction):
+                if self._claim(parsed):
+                    self._run(self.staff.card_action, parsed, replay_until)
+                return self.staff.toast(parsed)
+            if parsed is not None and self._claim(parsed):
+                self._submit(parsed, False, [], replay_until)
             return CARD_TOAST
         return {}
 
-    def _claim(self, inbound: Inbound) -> bool:
+    def _claim(self, item: Inbound | StaffAction) -> bool:
         """First delivery of both its event_id and message_id; retries act never."""
-        return self.ctx.stores.deliveries.claim_all(CHANNEL, inbound.delivery_ids, ACK_LEASE)
+        return self.ctx.stores.deliveries.claim_all(CHANNEL, item.delivery_ids, ACK_LEASE)
+
+    def _run(self, work: Any, item: Inbound | StaffAction, replay_until: float) -> None:
+        """Staff work off the request path, tracked like answers (`wait_idle`)."""
+        future = self.executor.submit(work, item)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+        for delivery in item.delivery_ids:      # accepted: from now on a retry is a duplicate
+            self.ctx.stores.deliveries.done(CHANNEL, delivery, replay_until)
 
     def _submit(self, inbound: Inbound, in_group: bool, found: list[Mention],
                 replay_until: float) -> None:

@@ -20,6 +20,7 @@ from lark_oapi.event.callback.model.p2_card_action_trigger import (P2CardActionT
 
 from ...context import BotContext
 from ...dispatcher import Dispatcher
+from ...handoff.desk import StaffDesk
 from .events import BadEvent
 from .webhook import FeishuChannel
 
@@ -70,8 +71,8 @@ def build_client(ctx: BotContext, channel: FeishuChannel) -> lark.ws.Client:
                           **client_options(ctx))
 
 
-def connect(ctx: BotContext, workers: int = 16) -> None:
+def connect(ctx: BotContext, workers: int = 16, desk: StaffDesk | None = None) -> None:
     """Receive events until the process is stopped; the SDK reconnects after drops."""
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="feishu-answer")
-    channel = FeishuChannel(ctx, Dispatcher(ctx), executor)
+    channel = FeishuChannel(ctx, Dispatcher(ctx), executor, desk=desk)
     build_client(ctx, channel).start()

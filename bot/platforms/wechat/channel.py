@@ -19,7 +19,7 @@ from typing import Callable
 from flask import Blueprint, Response, abort, request
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException
-from wechatpy.replies import TextReply
+from wechatpy.replies import TextReply, TransferCustomerServiceReply
 from wechatpy.utils import check_signature
 
 from ...context import BotContext
@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 
 HOLDING_TEXT = "您的问题我正在查，请稍等片刻后再发一次。"
 HOLDING_SENT_LATER = "您的问题我正在查，答案查好后会单独发给您。"
+# Marks an answer that hands the chat to the official account's customer-service tool
+# (`handoff.wechat_transfer`); kept with the saved answer, so a retry is answered alike.
+TRANSFER = "\x00transfer\x00"
 
 
 class WeChatChannel:
@@ -95,7 +98,10 @@ class WeChatChannel:
         text = self._answer(msg, delivery, signed_at + self.max_age, deadline)
         if not text:
             return Response("success", mimetype="text/plain")
-        reply = TextReply(source=parsed.target, target=parsed.source, content=text).render()
+        if text.startswith(TRANSFER):
+            reply = TransferCustomerServiceReply(source=parsed.target, target=parsed.source).render()
+        else:
+            reply = TextReply(source=parsed.target, target=parsed.source, content=text).render()
         if encrypted:
             reply = self.crypto.encrypt_message(reply, nonce, timestamp)
         return Response(reply, mimetype="application/xml")
@@ -140,7 +146,7 @@ class WeChatChannel:
         return self.holding_text
 
     def _answer_now(self, msg: Message, delivery: str, replay_until: float) -> str:
-        text = self.dispatcher.answer(msg, self.max_reply_bytes).text
+        text = self._text(msg)
         self.deliveries.done(CHANNEL, delivery, replay_until, reply=text)
         return text
 
@@ -150,10 +156,19 @@ class WeChatChannel:
         self.deliveries.done(CHANNEL, delivery, replay_until, reply=self.holding_text,
                              keep_reply=True)
 
+    def _text(self, msg: Message) -> str:
+        answer = self.dispatcher.answer(msg, self.max_reply_bytes)
+        if answer.reply.handoff and self.on_late_reply and answer.text:
+            # The passive reply moves the chat to customer service; our own words
+            # follow as a customer-service message.
+            self.on_late_reply(msg, f"handoff:{msg.msg_id or msg.user_id}", answer.text)
+            return TRANSFER + answer.text
+        return answer.text
+
     def _late(self, msg: Message, delivery: str, future: Future) -> None:
         try:
             text = future.result()
-            if self.on_late_reply and text:
+            if self.on_late_reply and text and not text.startswith(TRANSFER):
                 self.on_late_reply(msg, delivery, text)
         except StoreUnavailable:
             log.warning("a late answer could not be queued: Redis is not answering")

@@ -44,8 +44,9 @@ class WeChatTransport:
         return Outcome(Status.SENT)
 
     def _as_template(self, notice: Notice) -> bool:
-        """Template mode, except answers; a broadcast with no template of its own goes as text."""
-        if self.settings.mode != "template" or notice.kind == "answer":
+        """Template mode for pushes (not answers or staff replies: those are a conversation);
+        a broadcast with no template of its own goes as text."""
+        if self.settings.mode != "template" or notice.kind not in ("digest", "reminder", "broadcast"):
             return False
         return notice.kind != "broadcast" or bool(self.settings.template.broadcast_id)
 

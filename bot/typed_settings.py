@@ -1,7 +1,8 @@
-"""Filling frozen dataclasses from a settings tree, checking every key and type.
+"""Filling frozen dataclasses from a YAML tree, with one Chinese line per mistake.
 
-Text from an environment variable is read as YAML for the key's type (so "false" is a
-bool and "[60, 1440]" a list); a mistake becomes one Chinese line naming the key.
+The machinery behind `Settings.parse`: every key checked against the dataclass that
+types it, text from environment variables read as YAML first, unknown keys reported
+with a guess at what was meant.
 """
 from __future__ import annotations
 
