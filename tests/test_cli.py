@@ -154,3 +154,39 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return "\nState:\tZ" not in status
+
+
+def test_chat_picks_up_a_knowledge_base_edit_without_a_restart(tmp_path, kb_copy):
+    """Staff edit a file while a terminal chat runs: the chat answers from the edit."""
+    import time
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "FEISHU_", "BOT_"))}
+    env.update({"BOT_DATA_DIR": str(tmp_path), "BOT_KNOWLEDGE__RELOAD_INTERVAL": "0.2"})
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "chat", "--kb", str(kb_copy)], cwd=ROOT,
+                            env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, bufsize=1)
+
+    def ask(text: str) -> str:
+        proc.stdin.write(text + "\n")
+        proc.stdin.flush()
+        while True:
+            line = proc.stdout.readline()
+            assert line, "the chat ended"
+            if "助手：" in line:
+                return line
+
+    try:
+        assert "入职体检" not in ask("入职体检去哪里做")
+        faq = kb_copy / "faq" / "shouxu.yaml"
+        faq.write_text(faq.read_text(encoding="utf-8") + (
+            "\n- id: health-check\n  category: 就业手续\n  question: 入职体检去哪里做？\n"
+            "  answer: 入职体检一般在单位指定的二甲以上医院做。\n"), encoding="utf-8")
+        deadline = time.monotonic() + 60          # a bound, so a broken build fails, not hangs
+        answer = ""
+        while "二甲以上医院" not in answer and time.monotonic() < deadline:
+            time.sleep(0.3)
+            answer = ask("入职体检去哪里做")
+        assert "二甲以上医院" in answer
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=60)

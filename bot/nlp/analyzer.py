@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from .intents import intents
+from .question_kinds import question_kinds
 from .normalize import normalize
 from .pinyin import is_han
 from .terms import TermTable
@@ -66,5 +66,5 @@ class Analyzer:
                if w not in STOPWORDS and w not in tokens] if repaired != canonical else []
         features = tuple(["w:" + t for t in (*tokens, *own)] + bigrams(compact)
                          + ["c:" + ch for ch in set(compact) if is_han(ch)]
-                         + ["q:" + i for i in intents(canonical)])
+                         + ["q:" + i for i in question_kinds(canonical)])
         return Analysis(normalized, repaired, canonical, words, tokens, compact, features)

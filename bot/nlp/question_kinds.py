@@ -22,6 +22,6 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 _PATTERNS = {name: re.compile("|".join(map(re.escape, words))) for name, words in FAMILIES.items()}
 
 
-def intents(text: str) -> list[str]:
+def question_kinds(text: str) -> list[str]:
     """The question-word families present in `text` (already folded and simplified)."""
     return [name for name, pattern in _PATTERNS.items() if pattern.search(text)]
