@@ -12,3 +12,16 @@ def config_for(args: argparse.Namespace) -> Config:
     if getattr(args, "kb", None):
         overrides["knowledge"] = {"dir": str(Path(args.kb).resolve())}
     return load_config(overrides)
+
+
+def print_report(report, dry_run: bool) -> int:
+    """An import's report as staff read it; the exit code: 1 when any row was rejected."""
+    for line in report.rejected:
+        print(line)
+    for line in report.warnings:
+        print("提醒：" + line)
+    advice = "被拒绝的行请按提示修改后重新导入（已导入的不会重复）。" if report.rejected else ""
+    if dry_run:
+        advice += "这是检查，没有写入任何数据。"
+    print(report.summary() + "。" + advice)
+    return 0 if report.ok else 1

@@ -10,7 +10,7 @@ from ..clock import SHANGHAI, Clock
 from ..context import build_context
 from ..jobs.importer import FileError
 from ..runtime import run_pass
-from .common import config_for
+from .common import config_for, print_report
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -24,15 +24,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if report.written and (report.added or report.updated):
         from ..console.accounts import Accounts
         Accounts(ctx.stores).audit("命令行", f"{args.kind}.import", report.summary())
-    for line in report.rejected:
-        print(line)
-    for line in report.warnings:
-        print("提醒：" + line)
-    advice = "被拒绝的行请按提示修改后重新导入（已导入的不会重复）。" if report.rejected else ""
-    if args.dry_run:
-        advice += "这是检查，没有写入任何数据。"
-    print(report.summary() + "。" + advice)
-    return 0 if report.ok else 1
+    return print_report(report, args.dry_run)
 
 
 def _parse_at(text: str) -> datetime:

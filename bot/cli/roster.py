@@ -9,7 +9,7 @@ from ..context import build_context
 from ..jobs.importer import FileError
 from ..students import roster
 from ..students.erase import erase_number
-from .common import config_for
+from .common import config_for, print_report
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -19,15 +19,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     except FileError as exc:
         print(exc, file=sys.stderr)
         return 1
-    for line in report.rejected:
-        print(line)
-    for line in report.warnings:
-        print("提醒：" + line)
-    advice = "被拒绝的行请按提示修改后重新导入（已导入的不会重复）。" if report.rejected else ""
-    if args.dry_run:
-        advice += "这是检查，没有写入任何数据。"
-    print(report.summary() + "。" + advice)
-    return 0 if report.ok else 1
+    return print_report(report, args.dry_run)
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
