@@ -16,6 +16,7 @@ from flask import Flask, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
+from . import jobpage
 from .admin import admin_blueprint, refuse_unauthorized
 from .httperrors import chinese_message
 from .console.web import install as install_console
@@ -121,6 +122,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
         app.extensions["feishu"] = feishu
         app.register_blueprint(feishu.blueprint())
     app.register_blueprint(admin_blueprint(ctx, desk))
+    app.register_blueprint(jobpage.blueprint(ctx))
     install_console(app, ctx)
 
     @app.get("/healthz")

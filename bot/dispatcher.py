@@ -6,7 +6,8 @@ Redis does not answer, what needs it says 稍后再试 and the FAQ answers as us
 cleaned (lone surrogates, control characters) and capped in length before any handler
 sees it, so no message can crash or tie up the understanding code.
 Paging happens here, once, for every channel: a reply too long for the channel is cut
-at a sentence and the rest kept for “更多”; channels only render what they are given.
+at a sentence and the rest kept for “更多”, as is the next page of a list a handler
+paged; channels only render what they are given.
 """
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ from typing import Sequence
 from .context import BotContext
 from .handlers import HANDLERS, HOOKS
 from .handlers.base import Handler, Hook
-from .message import Message, Reply
+from .message import Message, More, Reply
 from .paging import Page, paginate
 from .store import StoreUnavailable
+from .text import clean
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +93,10 @@ class Dispatcher:
             log.warning("could not record a %s student as seen", msg.channel, exc_info=True)
 
     def handle(self, msg: Message) -> Reply:
-        msg = self._menu_text(msg)
+        # Halves of UTF-16 pairs or undecoded bytes (a terminal paste cut mid-character,
+        # a platform's JSON) cannot be encoded: for Redis, OpenCC or a log line they are
+        # made whole or replaced here, once, before anything reads the text.
+        msg = self._menu_text(replace(msg, text=clean(msg.text)) if msg.text else msg)
         self._seen(msg)
         limit = self.ctx.settings.conversation.max_message_chars
         if msg.kind == "text":
@@ -129,11 +134,13 @@ class Dispatcher:
         """The reply, cut to `max_bytes` with the rest kept for “更多”."""
         reply = self.handle(msg)
         page = paginate(reply, None if reply.silent else max_bytes)
-        if page.rest:  # a later short answer leaves it alone: "更多" still means the long one
+        # A later short answer leaves "更多" alone: it still means the long one.
+        more = More("text", page.rest) if page.rest else reply.more
+        if more is not None:
             try:
-                self.ctx.stores.conversation.set_more(msg.student, page.rest)
+                self.ctx.stores.conversation.set_more(msg.student, more.kind, more.value)
             except StoreUnavailable:
                 _warn_unavailable("the rest of a long answer was not kept")
             except Exception:
-                log.exception("could not keep the rest of a long answer")
+                log.exception("could not keep what “更多” goes on with")
         return Answer(reply, page)

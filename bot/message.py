@@ -32,8 +32,18 @@ class Link:
 
 
 @dataclass(frozen=True)
+class More:
+    """What “更多” goes on with: the rest of a long text, or the next page of a list
+    (`kind` names the list, `value` is what its handler needs to make the next page)."""
+
+    kind: str            # "text", or a list's name such as "jobs"
+    value: str
+
+
+@dataclass(frozen=True)
 class Reply:
-    """What the bot says. `items` are numbered choices; `silent` means say nothing.
+    """What the bot says. `items` are numbered choices; `silent` means say nothing;
+    `more` is what “更多” continues with when this reply is one page of a longer list.
 
     `declined`: the bot could not answer (two in a row and it offers a person);
     `private`: the exchange carries a 学号 or name, or erased the student, so nothing of
@@ -49,6 +59,7 @@ class Reply:
     declined: bool = False
     private: bool = False
     handoff: bool = False
+    more: More | None = None
 
     def as_text(self) -> str:
         """The reply as one plain text, for channels without cards."""

@@ -1,7 +1,7 @@
 """Fitting a long reply into a channel's size limit without cutting a sentence.
 
-The cut lands after a sentence end; the student is pointed to the full text: the
-entry's link when it has one, otherwise "更多", which sends the rest.
+The cut lands after a sentence end; "更多" sends the rest, and an entry with a link
+also points to it, for the whole text in one place.
 """
 from __future__ import annotations
 
@@ -38,10 +38,9 @@ def paginate(reply: Reply, limit: int | None) -> Page:
     text = reply.as_text()
     if limit is None or _fits(text, limit):
         return Page(text)
-    if reply.links:
+    hint = MORE_HINT
+    if reply.links:   # the link ends the message, where WeChat makes it easy to tap
         link = reply.links[0]
-        hint = f"\n……\n完整内容：{link.title} {link.url}"
-        head, _ = _cut(text, limit - len(hint.encode("utf-8")))
-        return Page(head + hint, None, cut=True)
-    head, rest = _cut(text, limit - len(MORE_HINT.encode("utf-8")))
-    return Page(head + MORE_HINT, rest or None, cut=True)
+        hint = f"\n……（内容较长，回复“更多”继续阅读，或打开完整内容）\n{link.title} {link.url}"
+    head, rest = _cut(text, limit - len(hint.encode("utf-8")))
+    return Page(head + hint, rest or None, cut=True)

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from .clock import SHANGHAI
+from .dates import span
 
 
 @dataclass(frozen=True, order=True)
@@ -87,10 +88,21 @@ class Fair:
     def from_json(cls, raw: str) -> "Fair":
         return cls(**json.loads(raw))
 
+    @property
+    def end(self) -> datetime | None:
+        return datetime.fromisoformat(self.ends_at) if self.ends_at else None
+
+    def when(self) -> str:
+        """11月24日（周二）14:00–16:30, in Beijing time."""
+        end = self.end.astimezone(SHANGHAI) if self.end else None
+        return span(self.start.astimezone(SHANGHAI), end)
+
     def line(self) -> str:
-        when = self.start.astimezone(SHANGHAI).strftime("%m月%d日 %H:%M")
         kind = f"【{self.kind}】" if self.kind else ""
-        return f"{kind}{self.title}｜{when}｜{self.location}"
+        return f"{kind}{self.title}｜{self.when()}｜{self.location}"
+
+
+PARTS = ("title", "summary", "time", "reason", "url", "footer")
 
 
 URGENT_KINDS = ("answer", "handoff", "staff_reply")
@@ -119,6 +131,15 @@ class Notice:
     attempt: int = 0
     owner: str = ""               # the student it is for, when not the chat it goes to
     ref: str = ""                 # what it is about (a ticket id for a handoff card)
+    brief: dict[str, str] = field(default_factory=dict)   # short parts for one-line fields:
+                                  # name, count, keywords, place (README: 推送方式)
+
+    def part(self, name: str) -> str:
+        """A named part of the notice, for template fields: an attribute or a brief part."""
+        if name in self.brief:
+            return self.brief[name]
+        value = getattr(self, name, "") if name in PARTS else ""
+        return value if isinstance(value, str) else ""
 
     @property
     def student(self) -> StudentKey:

@@ -57,6 +57,7 @@ class ConversationSettings:
     choices_ttl: int
     more_ttl: int
     max_message_chars: int
+    fairs_ttl: int
 
 
 @dataclass(frozen=True)
@@ -139,17 +140,27 @@ class SenderSettings:
 
 
 @dataclass(frozen=True)
-class TemplateSettings:
-    digest_id: str
-    reminder_id: str
-    broadcast_id: str
+class MessageTemplate:
+    id: str
     fields: dict[str, str]
 
 
 @dataclass(frozen=True)
+class TemplateSettings:
+    digest: MessageTemplate
+    reminder: MessageTemplate
+    broadcast: MessageTemplate
+
+
+@dataclass(frozen=True)
 class WeChatPushSettings:
-    mode: str
+    mode: Literal["custom", "template", "subscribe"]
     template: TemplateSettings
+    subscribe: TemplateSettings
+
+    def templates(self) -> TemplateSettings | None:
+        """The templates of the configured mode; None when notices go as text."""
+        return {"template": self.template, "subscribe": self.subscribe}.get(self.mode)
 
 
 @dataclass(frozen=True)
@@ -175,6 +186,7 @@ class PushSettings:
     scheduler: SchedulerSettings
     sender: SenderSettings
     wechat: WeChatPushSettings
+    digest_url: str
     feed: FeedSettings
 
 

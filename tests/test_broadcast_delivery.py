@@ -9,6 +9,7 @@ from bot.runtime import build_sender
 
 from .support.builders import at, shanghai
 from .support.tester import BotTester
+from .support.wechat_rules import broken_fields
 
 LONG_BODY = "毕业生可登录学校就业信息网申领三方协议，审核通过后带学生证到服务大厅领取。"
 
@@ -35,7 +36,7 @@ def test_quiet_hours_hold_a_broadcast_until_morning(push_ctx, fake_wechat, clock
 
 
 def test_template_fields_are_cut_to_twenty_characters(push_ctx, fake_wechat, clock):
-    ctx = push_ctx(push={"wechat": {"mode": "template", "template": {"broadcast_id": "TPL-NOTE"}}})
+    ctx = push_ctx(push={"wechat": {"mode": "template", "template": {"broadcast": {"id": "TPL-NOTE"}}}})
     at(clock, shanghai(2026, 11, 23, 10, 0))
     _broadcast(ctx)
     assert build_sender(ctx).drain() == {"sent": 1}
@@ -43,11 +44,12 @@ def test_template_fields_are_cut_to_twenty_characters(push_ctx, fake_wechat, clo
     assert body["template_id"] == "TPL-NOTE" and body["url"] == "https://career.example.edu.cn/xieyi"
     values = [v["value"] for v in body["data"].values()]
     assert all(len(v) <= 20 for v in values) and values[0] == "三方协议开始申领"
-    assert values[1] == LONG_BODY[:19] + "…"
+    assert values[1] == LONG_BODY[:19] + "…" and values[2] == "2026年11月23日 10:00"
+    assert broken_fields(body["data"]) == []
 
 
 def test_without_a_broadcast_template_a_broadcast_goes_as_text(push_ctx, fake_wechat, clock):
-    ctx = push_ctx(push={"wechat": {"mode": "template", "template": {"digest_id": "TPL-D"}}})
+    ctx = push_ctx(push={"wechat": {"mode": "template", "template": {"digest": {"id": "TPL-D"}}}})
     at(clock, shanghai(2026, 11, 23, 10, 0))
     _broadcast(ctx)
     assert build_sender(ctx).drain() == {"sent": 1}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .support.builders import ROOT, SMALL_KB
+from .support.builders import ROOT, SMALL_KB, settings_line
 
 
 def run(*args: str, env: dict | None = None, input: str | None = None, data_dir: Path | None = None):
@@ -120,6 +120,8 @@ def test_serve_answers_healthz_on_the_embedded_redis(tmp_path):
                 break
         else:
             pytest.fail("serve exited before serving:\n" + "".join(seen))
+        assert any(settings_line("phone:") + " 提醒：contact.phone" in line for line in seen)   # samples
+        assert any("knowledge/: 提醒：知识库有" in line and "kb check" in line for line in seen)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as resp:
             body = json.loads(resp.read())
         assert body["status"] == "ok"

@@ -84,7 +84,7 @@ def test_fairs_list_then_remind_and_cancel_by_number(wx, ctx):
     listing = wx.ask("招聘会")
     assert "1. 【双选会】秋季双选会" in listing and "2. 【宣讲会】华为宣讲会" in listing
     reply = wx.ask("提醒 2")
-    assert "将在开始前 1 天和1 小时提醒您" in reply and "华为宣讲会" in reply
+    assert "将在开始前 1 天和 1 小时提醒您" in reply and "华为宣讲会" in reply
     assert ctx.stores.reminders.students("f2") == [StudentKey("wechat", "oStudent1")]
     assert "（已设提醒）" in wx.ask("招聘会")
     assert "华为宣讲会" in wx.ask("2")               # a bare digit shows the fair's details

@@ -32,13 +32,14 @@ def test_a_notice_goes_out_as_a_customer_service_message_once(push_ctx, fake_wec
 
 
 def test_template_mode_maps_fields_from_config(push_ctx, fake_wechat):
-    ctx = push_ctx(push={"wechat": {"mode": "template",
-                                    "template": {"digest_id": "TPL-DIGEST"}}})
+    ctx = push_ctx(push={"wechat": {"mode": "template", "template": {"digest": {
+        "id": "TPL-DIGEST", "fields": {"first": "title", "keyword1": "title", "keyword2": "summary"}}}}})
     assert send_all(ctx, notice("oT")) == {"sent": 1}
     body = fake_wechat.sent_to("oT")[0]["body"]
     assert body["template_id"] == "TPL-DIGEST" and body["url"] == "https://jobs.example.cn/1"
-    assert body["data"]["first"]["value"] == "为您找到 1 个新岗位"
-    assert "Java开发" in body["data"]["keyword1"]["value"]
+    assert body["data"]["keyword1"]["value"] == "为您找到 1 个新岗位"
+    assert body["data"]["keyword2"]["value"] == "1. Java开发｜示例公司｜北京"
+    assert "first" not in body["data"]              # WeChat has not shown it since May 2023
 
 
 def test_token_is_shared_between_processes_through_redis(push_ctx, fake_wechat):

@@ -92,7 +92,7 @@ def test_fair_reminders_24h_and_1h_before_never_twice_even_after_a_restart(make_
     ctx = make_ctx()
     start = shanghai(2026, 11, 25, 14, 0)
     add_fair(ctx, "f1", start)
-    ctx.stores.reminders.add(StudentKey("wechat", "oR"), "f1")
+    ctx.stores.reminders.add(StudentKey("wechat", "oR"), "f1", 0)
     at(clock, shanghai(2026, 11, 24, 13, 59))
     assert planner(ctx).plan(clock.now()).reminders == []
     at(clock, shanghai(2026, 11, 24, 14, 0))
@@ -111,14 +111,14 @@ def test_fair_reminders_24h_and_1h_before_never_twice_even_after_a_restart(make_
 
 def test_a_late_pass_sends_only_the_closest_reminder(ctx, clock):
     add_fair(ctx, "f2", clock.now() + timedelta(minutes=30))
-    ctx.stores.reminders.add(StudentKey("wechat", "oLate"), "f2")
+    ctx.stores.reminders.add(StudentKey("wechat", "oLate"), "f2", 0)
     [r] = planner(ctx).plan(clock.now()).reminders
     assert ":60:" in r.id and "还有 30 分钟" in r.summary
 
 
 def test_reminders_due_in_quiet_hours_wait_for_the_morning(ctx, clock):
     add_fair(ctx, "f3", shanghai(2026, 11, 23, 23, 0))
-    ctx.stores.reminders.add(StudentKey("wechat", "oN"), "f3")
+    ctx.stores.reminders.add(StudentKey("wechat", "oN"), "f3", 0)
     at(clock, shanghai(2026, 11, 22, 23, 0))
     assert planner(ctx).plan(clock.now()).reminders == []
     at(clock, shanghai(2026, 11, 23, 8, 0))

@@ -162,11 +162,19 @@ def test_long_answer_is_cut_at_a_sentence_and_more_sends_the_rest(app):
     assert wx.ask("更多", user="oLong") == "没有更多内容了。还有其他问题可以直接问我。"
 
 
-def test_long_answer_with_a_link_points_to_it(app):
+def test_long_answer_with_a_link_points_to_it_and_more_sends_the_rest(app):
     wx = client_for(app)
     content = wx.ask("三支一扶计划怎么报名", user="oLink")
     assert len(content.encode("utf-8")) <= 2048
-    assert content.rstrip().endswith("https://career.example.edu.cn/szyf")
+    assert content.rstrip().endswith("三支一扶报名说明 https://career.example.edu.cn/szyf")
+    assert "回复“更多”继续阅读" in content
+    pages = [content.split("\n……")[0]]
+    while "回复“更多”" in (page := wx.ask("更多", user="oLink")):
+        pages.append(page.split("\n……")[0])
+    pages.append(page)
+    assert "".join(pages).startswith("三支一扶计划由各省统一组织招募")
+    assert "".join(pages).count("再进行体检和公示。") == 40
+    assert page.endswith("三支一扶报名说明：https://career.example.edu.cn/szyf")
 
 
 # -- bad input ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify
 
 from ..context import BotContext
 from ..jobs.browse import paged
+from ..push.keywords import keyword_counts
 from ..records import StudentKey
 from .common import page_args
 
@@ -20,11 +21,9 @@ def register(bp: Blueprint, ctx: BotContext) -> None:
 
     @bp.get("/stats/subscribers")
     def subscribers():
-        students: Counter[StudentKey] = Counter()
-        words: Counter[str] = Counter()
-        for stored in st.subscriptions.everything():
-            students[stored.student] += 1
-            words.update(stored.subscription.words)
+        subs = list(st.subscriptions.everything())
+        students: Counter[StudentKey] = Counter(stored.student for stored in subs)
+        words = keyword_counts(subs, ctx.vocab)
         prefs = st.prefs.many(list(students))
         by_channel = Counter(s.channel for s in students)
         return jsonify(subscriptions=sum(students.values()), students=len(students),

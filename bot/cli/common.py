@@ -5,6 +5,8 @@ import argparse
 from pathlib import Path
 
 from ..config import Config, load_config
+from ..context import BotContext
+from ..placeholders import settings_warnings
 
 
 def config_for(args: argparse.Namespace) -> Config:
@@ -25,3 +27,13 @@ def print_report(report, dry_run: bool) -> int:
         advice += "这是检查，没有写入任何数据。"
     print(report.summary() + "。" + advice)
     return 0 if report.ok else 1
+
+
+def startup_warnings(ctx: BotContext) -> list[str]:
+    """Sample values students would see (settings, links in the KB), for a start-up banner."""
+    lines = settings_warnings(ctx.config)
+    kb = sum(1 for p in ctx.knowledge.last_problems if p.warning)
+    if kb:
+        lines.append(f"{ctx.config.knowledge_dir.name}/: 提醒：知识库有 {kb} 条提醒（示例链接、过期的答案……），"
+                     "运行 .venv/bin/python -m bot kb check 查看每一处")
+    return lines

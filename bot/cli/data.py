@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from datetime import datetime
 from pathlib import Path
 
 from ..clock import SHANGHAI, Clock
 from ..context import build_context
 from ..jobs.importer import FileError
+from ..platforms.preview import preview
 from ..runtime import run_pass
 from .common import config_for, print_report
 
@@ -44,6 +46,8 @@ def cmd_push_run(args: argparse.Namespace) -> int:
           f"招聘会提醒 {len(result.reminders)} 条。")
     for n in result.digests + result.reminders:
         print(f"  {n.student.encode()}  {n.title}")
+        if args.dry_run:        # what the student would get, as their channel shows it
+            print(textwrap.indent(preview(n, ctx.settings.push), "    │ ", lambda line: True))
     if counts:
         print("发送结果：" + "，".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return 0

@@ -14,6 +14,7 @@ from ..kb.evaluate import CasesError, evaluate, load_cases
 from ..kb.loader import load_kb
 from ..kb.model import KnowledgeBase
 from ..nlp.matcher import FaqMatcher
+from ..placeholders import settings_warnings
 from ..nlp.thresholds import SelfTest
 from ..store.unanswered import OPEN
 from .common import config_for
@@ -58,15 +59,20 @@ def _thresholds_line(loaded: Loaded) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     loaded = None
-    result = load_kb(config_for(args).knowledge_dir)
+    config = config_for(args)
+    result = load_kb(config.knowledge_dir)
     for p in result.problems:
         print(p)
+    notes = settings_warnings(config)        # the contact block students see with the KB
+    for line in notes:
+        print(line)
     if result.kb is None:
         print(f"知识库有 {len(result.errors)} 处错误，请按上面的提示修改后再检查。", file=sys.stderr)
         return 1
     warnings = len(result.problems)
     print(f"知识库检查通过：{len(result.kb.entries)} 条问答，{len(result.kb.synonyms)} 组同义词"
-          + (f"，{warnings} 条提醒" if warnings else "") + "。")
+          + (f"，{warnings} 条提醒" if warnings else "")
+          + (f"；配置里 {len(notes)} 条提醒" if notes else "") + "。")
     if not args.quick:
         loaded = _load_matcher(args)
         if loaded is not None:

@@ -7,7 +7,7 @@ import sys
 from ..config import ConfigError
 from ..context import BotContext, build_context
 from ..runtime import Runtime, interrupt_on_sigterm
-from .common import config_for
+from .common import config_for, startup_warnings
 
 
 def _loaded_context(args: argparse.Namespace) -> BotContext | None:
@@ -53,6 +53,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
           f"  理解：语义模型在后台加载，加载好之前按字词回答（结果见日志和 /healthz）\n"
           f"  在另一个终端试试：python -m bot chat", flush=True)
     _warn_if_kept(ctx)
+    for line in startup_warnings(ctx):
+        print("  " + line, flush=True)
     runtime = Runtime(ctx)
     runtime.watch_knowledge()
     runtime.start_scheduler()
@@ -83,6 +85,14 @@ def cmd_chat(args: argparse.Namespace) -> int:
     runtime.watch_knowledge()
     dispatcher = Dispatcher(ctx)
     limit = ctx.settings.channels.wechat.max_reply_bytes if args.channel == "wechat" else None
+    # A terminal cuts a long paste mid-character (its line holds 4 KB): such bytes come in
+    # as surrogates, never as an error (the dispatcher makes them whole or replaces them),
+    # and nothing printed back can fail to encode.
+    for stream, errors in ((sys.stdin, "surrogateescape"), (sys.stdout, "replace")):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors=errors)
+    for line in startup_warnings(ctx):
+        print(line)
     print(f"就业助手（{args.channel} 渠道，用户 {args.user}）。直接输入问题，输入“帮助”看看能做什么，"
           "Ctrl-D 退出。")
     try:

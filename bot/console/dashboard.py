@@ -13,6 +13,7 @@ from typing import Any
 
 from ..clock import SHANGHAI
 from ..context import BotContext
+from ..push.keywords import keyword_counts
 from . import charts
 
 OUTCOMES = (("answer", "直接回答"), ("suggest", "列出“您是不是想问”"), ("decline", "答不上来"))
@@ -69,11 +70,9 @@ def figures(ctx: BotContext) -> dict[str, Any]:
         for k, v in push_daily[day].items():
             if k.startswith(("failed:", "held:")):
                 failed[k] += v
-    words: Counter[str] = Counter()
-    students = set()
-    for stored in st.subscriptions.everything():
-        students.add(stored.student)
-        words.update(stored.subscription.words)
+    subs = list(st.subscriptions.everything())
+    students = {stored.student for stored in subs}
+    words = keyword_counts(subs, ctx.vocab)
     return {
         "days": days,
         "questions_chart": charts.stacked_bars(

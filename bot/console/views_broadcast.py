@@ -29,7 +29,9 @@ def draft_from_form(form) -> Draft:
 
 def register(bp: Blueprint, ctx: BotContext) -> None:
     broadcaster = Broadcaster(ctx.stores, ctx.clock)
-    template_mode = ctx.settings.push.wechat.mode == "template"
+    wechat = ctx.settings.push.wechat
+    # Template and subscribe messages are not held to WeChat's 48-hour window; text is.
+    template_mode = wechat.mode != "custom" and bool(getattr(wechat, wechat.mode).broadcast.id)
 
     def page(form=None, reach_text: str = "", error: str = "", status: int = 200):
         items = [(b, broadcaster.progress(b)) for b in ctx.stores.broadcasts.all()[:30]]

@@ -9,20 +9,28 @@ from ..nlp.normalize import fold
 from ..records import Fair
 from ..store.conversation import Choice
 from .base import person
+from .reminders import ahead, offsets_text
 
 WORDS = {"招聘会", "近期招聘会", "招聘会列表", "双选会", "宣讲会", "空中宣讲", "最近的招聘会",
          "有什么招聘会", "招聘会安排"}
 SHOWN = 10
 
 
-def fair_detail(fair: Fair) -> Reply:
-    lines = [fair.line()]
+def fair_detail(fair: Fair, n: int, ctx: BotContext, student_has_reminder: bool) -> Reply:
+    """One fair from the list (number `n` in it): when, from and until, where, who comes."""
+    kind = f"【{fair.kind}】" if fair.kind else ""
+    lines = [f"{kind}{fair.title}", f"时间：{fair.when()}", f"地点：{fair.location}"]
     if fair.companies:
         lines.append("参会单位：" + "、".join(fair.companies[:20]))
     if fair.description:
         lines.append(fair.description)
     lines.append(fair.url)
-    return Reply("\n".join(lines), footer="回复“提醒 编号”在开始前提醒您。")
+    if student_has_reminder:
+        footer = f"您已设置这场活动的提醒；回复“取消提醒 {n}”取消。"
+    else:
+        coming = ahead(fair, ctx.clock.now(), ctx.settings.push.reminder_offsets_minutes)
+        footer = f"回复“提醒 {n}”在开始前 {offsets_text(coming)}提醒您。" if coming else ""
+    return Reply("\n".join(lines), footer=footer)
 
 
 class FairsHandler:
@@ -36,6 +44,8 @@ class FairsHandler:
         now = ctx.clock.now()
         days = ctx.settings.push.upcoming_fairs_days
         fairs = st.fairs.between(now, now + timedelta(days=days), limit=SHOWN)
+        st.conversation.set_fair_list(msg.student, [f.id for f in fairs], now.timestamp(),
+                                      ctx.settings.conversation.fairs_ttl)
         if not fairs:
             st.conversation.set_choices(msg.student, [])
             return Reply(f"未来 {days} 天暂时没有已发布的招聘会或宣讲会，老师发布后我会在这里更新。")
@@ -43,7 +53,7 @@ class FairsHandler:
         st.conversation.set_choices(msg.student, [Choice(f.title, "fair", f.id) for f in fairs])
         items = tuple(f.line() + ("（已设提醒）" if f.id in mine else "") for f in fairs)
         return Reply("近期招聘会和宣讲会：", items=items,
-                     footer="回复“提醒 编号”在开始前提醒您，“取消提醒 编号”取消；回复编号查看详情。")
+                     footer="回复编号查看详情；回复“提醒 编号”在开始前提醒您，“取消提醒 编号”取消。")
 
 
 handler = FairsHandler()

@@ -6,7 +6,8 @@ import re
 from ..context import BotContext
 from ..message import Message, Reply
 from ..store.conversation import Choice
-from .base import command
+from . import subscribe
+from .base import command, person
 from .fairs import fair_detail
 from .faq import answer_for
 
@@ -33,9 +34,9 @@ class FollowupHandler:
                          "或发送“帮助”看看我能做什么。")
         if not 1 <= found <= len(choices):
             return Reply(f"请回复 1 到 {len(choices)} 之间的数字。")
-        return self.run(choices[found - 1], msg, ctx)
+        return self.run(choices[found - 1], msg, ctx, found)
 
-    def run(self, choice: Choice, msg: Message, ctx: BotContext) -> Reply:
+    def run(self, choice: Choice, msg: Message, ctx: BotContext, n: int = 1) -> Reply:
         if choice.action == "faq":
             entry = ctx.knowledge.current.kb.by_id(choice.value)
             if entry is None:
@@ -46,12 +47,15 @@ class FollowupHandler:
             fair = ctx.stores.fairs.get(choice.value)
             if fair is None:
                 return Reply("这场活动已经取消或被老师删除了，请重新发送“招聘会”查看。")
-            return fair_detail(fair)
+            reminded = fair.id in ctx.stores.reminders.fairs_of(person(msg, ctx))
+            return fair_detail(fair, n, ctx, reminded)
+        if choice.action == subscribe.ACTION:
+            return subscribe.from_choice(ctx, person(msg, ctx), choice.value)
         if choice.action == "pause":
             ctx.stores.conversation.set_choices(msg.student, [])
             if choice.value != "yes":
                 return Reply("好的，推送照常。")
-            ctx.stores.prefs.update(msg.student, paused=True)
+            ctx.stores.prefs.update(person(msg, ctx), paused=True)
             return Reply("已暂停岗位推送。招聘会提醒照常发送；想恢复时发送“推送设置 恢复”。")
         return Reply("这个选项已经失效了，请重新提问。")
 

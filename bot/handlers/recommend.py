@@ -12,7 +12,8 @@ from ..clock import SHANGHAI
 from ..context import BotContext
 from ..message import Message, Reply
 from ..push.fit import ProfileTerms, job_facets, labels_for, passes, profile_terms, reason
-from ..push.planner import live, match_line
+from ..push.lookup import live
+from ..push.planner import match_line
 from ..records import Fair
 from ..students.profiles import profile_of
 from .base import command

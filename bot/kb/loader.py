@@ -15,10 +15,11 @@ from typing import Any, Iterable
 
 import yaml
 
+from ..placeholders import advice, found_in
 from .model import FaqEntry, KnowledgeBase, Link
 from .synonyms import load_synonyms
 from .values import as_date, as_text_list
-from .yamlfile import Problem, compose, construct, line_of
+from .yamlfile import INVISIBLE, Problem, compose, construct, invisible_in, line_of
 
 FIELDS = ("id", "category", "question", "similar", "keywords", "answer",
           "links", "valid_until", "source", "audience")
@@ -60,12 +61,28 @@ def load_kb(kb_dir: Path, today: date | None = None) -> LoadResult:
     entries: list[FaqEntry] = []
     for path in files:
         entries.extend(_load_faq_file(path, _rel(path, kb_dir), today, problems))
+        problems.extend(sample_values(path, _rel(path, kb_dir)))
     _check_across_files(entries, problems)
     synonyms = load_synonyms(kb_dir / "synonyms.yaml", _rel(kb_dir / "synonyms.yaml", kb_dir),
                               problems)
     if any(not p.warning for p in problems):
         return LoadResult(None, problems)
     return LoadResult(KnowledgeBase(tuple(entries), synonyms), problems)
+
+
+def sample_values(path: Path, name: str) -> list[Problem]:
+    """Warnings for links to example.edu.cn and sample phone numbers students would see."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []                     # reported as an error already
+    out = []
+    for n, line in enumerate(lines, 1):
+        if line.lstrip().startswith("#"):
+            continue
+        out.extend(Problem(name, n, advice(kind, sample), warning=True)
+                   for kind, sample in found_in(line))
+    return out
 
 
 def _rel(path: Path, kb_dir: Path) -> str:
@@ -107,18 +124,24 @@ def _parse_entry(node: yaml.MappingNode, name: str, today: date,
         problems.append(Problem(name, line, message, warning))
         ok = ok and warning
 
+    first_key = ""
+    repeated: list[tuple[str, int]] = []
     for key_node, value_node in node.value:
         key = str(construct(key_node))
         line = line_of(key_node)
+        first_key = first_key or key
         if key not in FIELDS:
-            guess = difflib.get_close_matches(key, FIELDS, n=1, cutoff=0.6)
-            hint = f"，您是不是想写“{guess[0]}”？" if guess else f"。可用的字段有：{', '.join(FIELDS)}"
-            bad(line, f"未知字段“{key}”{hint}")
+            bad(line, unknown_field(key))
+            bare = "".join(ch for ch in key if ch not in INVISIBLE).strip()
+            if bare in FIELDS:        # named already: not also "missing"
+                fields.setdefault(bare, (construct(value_node), line_of(value_node)))
             continue
         if key in fields:
-            bad(line, f"字段“{key}”在同一条问答里写了两次，请删掉一个")
+            repeated.append((key, line))
             continue
         fields[key] = (construct(value_node), line_of(value_node))
+    if repeated:
+        bad(*repeated_fields(repeated, first_key, fields))
 
     entry_id = fields.get("id", (None, start))[0]
     label = f"问答“{entry_id}”" if entry_id else "这条问答"
@@ -165,6 +188,32 @@ def _parse_entry(node: yaml.MappingNode, name: str, today: date,
         audience=str(fields["audience"][0]) if "audience" in fields else None,
         file=name, line=start,
     )
+
+
+def unknown_field(key: str) -> str:
+    odd = invisible_in(key)
+    bare = "".join(ch for ch in key if ch not in INVISIBLE).strip()
+    if odd and bare in FIELDS:
+        return f"字段名“{bare}”旁边有一个{odd}，看起来像空格，YAML 却不认：请删掉它，重新用半角空格"
+    guess = difflib.get_close_matches(key, FIELDS, n=1, cutoff=0.6)
+    hint = f"，您是不是想写“{guess[0]}”？" if guess else f"。可用的字段有：{', '.join(FIELDS)}"
+    return f"未知字段“{key}”{hint}"
+
+
+def repeated_fields(repeated: list[tuple[str, int]], first_key: str,
+                    fields: dict[str, tuple[Any, int]]) -> tuple[int, str]:
+    """One message for fields written twice in one entry.
+
+    The usual cause is a new entry whose "- " was left out: its fields then land in the
+    entry above. Advising to delete them would delete good data, so say what happened.
+    """
+    key, line = repeated[0]
+    if key in ("id", first_key) or len(repeated) > 1:
+        return line, (f"这里的“{key}”像是新的一条问答的开头，但行首少了“- ”，于是它和上一条"
+                      f"混成了一条：请在这一行写成“- {key}: …”（短横线后面有一个空格），"
+                      "并和其他问答的“- ”对齐")
+    return line, (f"字段“{key}”在同一条问答里写了两次（第 {fields[key][1]} 行和第 {line} 行）："
+                  "请保留正确的那一个，删掉另一个")
 
 
 def _parse_links(field: tuple[Any, int] | None, label: str, bad) -> tuple[Link, ...]:

@@ -5,6 +5,7 @@ a ": " inside text, a missing quote) and where, so a non-programmer can fix it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,15 +39,49 @@ def compose(path: Path, name: str, problems: list[Problem]) -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        problems.append(Problem(name, line, explain_yaml_error(exc, text, line)))
+        problems.append(Problem(name, *explain_yaml_error(exc, text, line)))
     except yaml.YAMLError as exc:
         problems.append(Problem(name, 1, f"YAML 格式错误：{exc}"))
     return None
 
 
-def explain_yaml_error(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
+# Characters that look like a space (or nothing) but are not one to YAML; they come with
+# text copied from Word, web pages and chat windows, and with a Chinese input method.
+INVISIBLE = {"\u3000": "全角空格（U+3000，中文输入法打出的空格）",
+             "\u00a0": "不换行空格（U+00A0，常见于从网页或 Word 复制的文字）",
+             "\u200b": "零宽空格（U+200B，看不见）", "\ufeff": "零宽不换行空格（U+FEFF，看不见）",
+             "\u2002": "特殊空格（U+2002）", "\u2003": "特殊空格（U+2003）",
+             "\u2009": "窄空格（U+2009）", "\u202f": "窄不换行空格（U+202F）"}
+_INV = "".join(INVISIBLE)
+_LEAD = re.compile(f"[ \t\\-{_INV}]*")
+# A key's line: what comes before the key, the key, what comes before and after its colon.
+_KEY_LINE = re.compile(f"^([ \t\\-{_INV}]*)([A-Za-z_][A-Za-z0-9_]*)([ \t{_INV}]*)([:：])([ \t{_INV}]*)")
+
+
+def invisible_in(text: str) -> str | None:
+    """The name of the first look-alike space in `text`, or None."""
+    return next((INVISIBLE[ch] for ch in text if ch in INVISIBLE), None)
+
+
+def explain_yaml_error(exc: yaml.MarkedYAMLError, text: str, line: int) -> tuple[int, str]:
+    """(line, message): the line the mistake is on, which YAML often reports one late."""
     problem = exc.problem or ""
     lines = text.splitlines()
+    near = [n for n in (line, line - 1, line - 2) if 0 < n <= len(lines)]
+    for n in near:
+        text_n = lines[n - 1]
+        m = _KEY_LINE.match(text_n)
+        around = m.group(1) + m.group(3) + m.group(5) if m else ""
+        # An answer's paragraph may start with a full-width space: only a key's line, or
+        # the very line YAML stopped at, is suspected.
+        odd = invisible_in(around if m else _LEAD.match(text_n).group(0) if n == line else "")
+        if odd:
+            where = f"字段名“{m.group(2)}”前后" if m else "这一行开头的缩进里"
+            return n, (f"{where}有一个{odd}，看起来像空格，YAML 却不认：请删掉它，"
+                       "重新用半角空格（英文输入法的空格键）")
+        if m and m.group(4) == "：":
+            return n, (f"字段名“{m.group(2)}”后面用了中文冒号“：”：字段名后面要用英文冒号加空格，"
+                       f"写成“{m.group(2)}: ……”")
     src = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in src or "'\\t'" in problem:
         hint = "这一行用了 Tab 键缩进，请改用空格"
@@ -60,7 +95,7 @@ def explain_yaml_error(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
         hint = "引号没有配对：请检查文件末尾附近的引号"
     else:
         hint = "请检查这一行的缩进、冒号和引号"
-    return f"YAML 格式错误（{problem or exc}）：{hint}"
+    return line, f"YAML 格式错误（{problem or exc}）：{hint}"
 
 
 def construct(node: yaml.Node) -> Any:

@@ -3,8 +3,8 @@
 A broadcast becomes one notice per student in the outbox, each queued once (its id is the
 broadcast's and the student's), so quiet hours, the rate limits and never-twice apply to
 it like to every push. Progress is read back from the outbox's per-notice states.
-WeChat shows at most 20 characters of a template field, so the title is kept within
-that and the details go behind the link.
+WeChat shows at most 20 characters of a template field (`fields.FIELD_CHARS`), so the
+title is kept within that and the details go behind the link.
 """
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from ..records import Notice, StudentKey
 from ..store import Stores
 from ..store.broadcasts import Broadcast
 from .audience import Segment, resolve
+from .fields import FIELD_CHARS
 
-TITLE_LIMIT = 20
+TITLE_LIMIT = FIELD_CHARS
 BODY_LIMIT = 600
 URL = re.compile(r"^https?://\S+$")
 PROGRESS_NAMES = {"sent": "已发送", "queued": "排队中", "held": "暂存（待学生发消息后补发）",
@@ -43,7 +44,7 @@ def check(d: Draft, now: datetime) -> None:
     if not d.title.strip():
         raise BroadcastError("请填写标题")
     if len(d.title.strip()) > TITLE_LIMIT:
-        raise BroadcastError(f"标题最多 {TITLE_LIMIT} 个字（微信模板消息每栏只显示 20 个字），"
+        raise BroadcastError(f"标题最多 {TITLE_LIMIT} 个字（微信模板消息每栏只显示 {TITLE_LIMIT} 个字），"
                              f"现在 {len(d.title.strip())} 个字：详细内容请写在正文或链接里")
     if not d.body.strip():
         raise BroadcastError("请填写正文")
@@ -56,10 +57,11 @@ def check(d: Draft, now: datetime) -> None:
 
 
 def notice_for(b: Broadcast, student: StudentKey) -> Notice:
-    when = datetime.fromisoformat(b.send_at).astimezone(SHANGHAI).strftime("%Y-%m-%d")
+    when = datetime.fromisoformat(b.send_at).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
     return Notice(id=f"broadcast:{b.id}:{student.encode()}", channel=student.channel,
                   user_id=student.user_id, kind="broadcast", title=b.title, summary=b.body,
-                  time=when, url=b.url, footer=f"详情：{b.url}" if b.url else "")
+                  time=when, url=b.url, footer=f"详情：{b.url}" if b.url else "",
+                  brief={"name": b.title})
 
 
 class Broadcaster:

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from typing import Callable, Mapping
+from urllib.parse import urlencode
 
 from ..clock import SHANGHAI
 from ..records import Fair, Job, Notice, StudentKey
 from ..settings import PushSettings
 from ..store import Stores
 from ..store.prefs import Prefs
+from ..jobs.listing import job_line
 from .fit import is_intent_reason, job_facets
+from .lookup import live
 from .matching import IndexCache
 from .profile_index import ProfileIndexCache
 from .quiet import QuietHours
-from .vocab import JobVocab, load_vocab
+from .rederive import refresh_terms
+from .vocab import JobVocab, VocabError, load_vocab
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +54,6 @@ def digest_slot(prefs: Prefs, now: datetime, interval_minutes: int) -> str | Non
     return None if slot == prefs.last_slot else slot
 
 
-def live(job: Job, today: date) -> bool:
-    """Still open: no deadline, or a deadline not yet past."""
-    return not job.deadline or date.fromisoformat(job.deadline) >= today
-
-
 def match_line(reason: str) -> str:
     """“匹配：Java + 北京” for a subscription, “匹配您的求职意向：上海 · 互联网” for a profile."""
     return f"匹配{reason}" if is_intent_reason(reason) else f"匹配：{reason}"
@@ -67,18 +66,31 @@ def _addressed(owner: StudentKey, to: StudentKey) -> dict[str, str]:
 
 
 def digest_notice(student: StudentKey, slot: str, jobs: list[Job], reasons: dict[str, str],
-                  now: datetime, extra: int, to: StudentKey | None = None) -> Notice:
+                  now: datetime, extra: int, to: StudentKey | None = None, link: str = "") -> Notice:
+    """One digest; `link` is the page listing all its jobs (else the first job's own)."""
+    today = now.astimezone(SHANGHAI).date()
     lines = []
     for n, job in enumerate(jobs, 1):
-        lines.append(f"{n}. {job.line()}\n   {match_line(reasons[job.id])}\n   {job.url}")
+        lines.append(f"{n}. {job_line(job, today)}\n   {match_line(reasons[job.id])}\n   {job.url}")
     why = "；".join(dict.fromkeys(match_line(reasons[j.id]) for j in jobs))
     footer = (f"另有 {extra} 个匹配岗位，发送“推荐”或“查岗位 关键词”查看。\n" if extra else "") \
         + DIGEST_FOOTER
+    name = jobs[0].title + (f"等{len(jobs)}个岗位" if len(jobs) > 1 else "")
+    keywords = "；".join(dict.fromkeys(reasons[j.id] for j in jobs))
     return Notice(id=f"digest:{student.encode()}:{slot}", **_addressed(student, to or student),
                   kind="digest", title=f"为您找到 {len(jobs)} 个新岗位", summary="\n".join(lines),
                   time=now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
-                  reason=why, url=jobs[0].url, footer=footer,
-                  job_ids=[j.id for j in jobs])
+                  reason=why, url=link or jobs[0].url, footer=footer,
+                  job_ids=[j.id for j in jobs],
+                  brief={"name": name, "count": str(len(jobs)), "keywords": keywords})
+
+
+def digest_link(page: str, jobs: list[Job]) -> str:
+    """The page listing these jobs (`push.digest_url`), or "" to link the first job."""
+    if not page:
+        return ""
+    ids = urlencode({"ids": ",".join(j.id for j in jobs)}, safe=",")
+    return f"{page}{'&' if '?' in page else '?'}{ids}"
 
 
 def _remaining(delta: timedelta) -> str:
@@ -94,13 +106,14 @@ def reminder_notice(student: StudentKey, fair: Fair, offset: int, now: datetime,
                     to: StudentKey | None = None) -> Notice:
     start = fair.start.astimezone(SHANGHAI)
     kind = fair.kind or "招聘会"
-    summary = (f"开始时间：{start.strftime('%m月%d日 %H:%M')}（还有 {_remaining(fair.start - now)}）\n"
+    summary = (f"时间：{fair.when()}（还有 {_remaining(fair.start - now)}）\n"
                f"地点：{fair.location}\n{fair.url}")
     return Notice(id=f"remind:{fair.id}:{int(fair.start.timestamp())}:{offset}:{student.encode()}",
                   **_addressed(student, to or student), kind="reminder",
                   title=f"{kind}提醒：{fair.title}", summary=summary,
                   time=start.strftime("%Y-%m-%d %H:%M"), reason="您设置了这场活动的提醒",
-                  url=fair.url, footer="发送“招聘会”查看更多近期活动。")
+                  url=fair.url, footer="发送“招聘会”查看更多近期活动。",
+                  brief={"name": fair.title, "place": fair.location, "kind": kind})
 
 
 class Planner:
@@ -140,7 +153,12 @@ class Planner:
 
     def match_new_jobs(self, batch: int = 5000) -> int:
         """Match jobs not matched yet against every subscription and profile; returns
-        (student, job) pairs."""
+        (student, job) pairs. First, if staff edited the job vocabulary, the stored terms
+        are derived again (`rederive`)."""
+        try:
+            refresh_terms(self.stores, self.vocab())
+        except VocabError as exc:      # a broken edit: keep matching with the terms as they are
+            log.error("%s", exc)
         jobs, total = self.stores.jobs, 0
         while True:
             ids = jobs.unmatched(batch)
@@ -178,7 +196,8 @@ class Planner:
                     st.pending.drop(student, pending)
                 continue
             extra = len(current) - limit if len(current) > limit else 0
-            notice = digest_notice(student, slot, current[:limit], reasons, now, extra, to)
+            notice = digest_notice(student, slot, current[:limit], reasons, now, extra, to,
+                                   digest_link(self.settings.digest_url, current[:limit]))
             out.append(notice)
             if dry_run:
                 continue
@@ -190,7 +209,8 @@ class Planner:
     def reminders(self, now: datetime, dry_run: bool = False) -> list[Notice]:
         """For each fair, the latest reminder already due (24 h, then 1 h) to each student who asked.
 
-        A pass that runs late sends only the closest reminder, not every missed one.
+        A pass that runs late sends only the closest reminder, not every missed one; a
+        student who asked after that reminder's time gets only the ones still ahead then.
         """
         if self.quiet.active(now):
             return []
@@ -203,11 +223,14 @@ class Planner:
             if not due or fair.start <= now:
                 continue
             offset = min(due)
+            reminder_time = (fair.start - timedelta(minutes=offset)).timestamp()
             students = st.reminders.students(fair.id)
             targets = st.identity.targets(students)
+            since = st.reminders.since(fair.id) if students else {}
             for student in students:
                 to = targets[student]
-                if to is None:
+                # Asked after this reminder's time: they were told it would not come.
+                if to is None or since.get(student, 0) > reminder_time:
                     continue
                 notice = reminder_notice(student, fair, offset, now, to)
                 if dry_run:
@@ -220,8 +243,9 @@ class Planner:
     def plan(self, now: datetime, dry_run: bool = False) -> PassResult:
         """One pass of everything due at `now` (the CLI's `push run`, and the scheduler's jobs)."""
         result = PassResult(held_by_quiet_hours=self.quiet.active(now))
-        if not dry_run:
-            result.matched = self.match_new_jobs()
+        # Matching is bookkeeping the scheduler does every minute, not a send: a dry run
+        # does it too, so it shows the digests that new jobs will make.
+        result.matched = self.match_new_jobs()
         result.digests = self.digests(now, dry_run)
         result.reminders = self.reminders(now, dry_run)
         return result

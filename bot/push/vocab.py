@@ -7,6 +7,8 @@ subscription to 长三角 matches a job in 杭州 without expanding the subscrip
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,16 +36,21 @@ class SubscriptionTerms:
 
 class JobVocab:
     def __init__(self, synonyms: Mapping[str, Iterable[str]],
-                 regions: Mapping[str, Iterable[str]]) -> None:
-        self.table = TermTable(synonyms, list(regions) + [c for cs in regions.values() for c in cs])
+                 regions: Mapping[str, Iterable[str]], cities: Iterable[str] = (),
+                 fingerprint: str = "") -> None:
+        cities = list(cities)
+        self.fingerprint = fingerprint      # of the file: stored terms were derived with it
+        self.table = TermTable(synonyms, list(regions) + [c for cs in regions.values() for c in cs]
+                               + cities)
         self.regions: dict[str, tuple[str, ...]] = {}
         self.city_regions: dict[str, set[str]] = {}
-        for region, cities in regions.items():
+        for region, members in regions.items():
             r = self.canonical(region)
-            members = tuple(self.canonical(c) for c in cities)
-            self.regions[r] = members
-            for city in members:
+            self.regions[r] = tuple(self.canonical(c) for c in members)
+            for city in self.regions[r]:
                 self.city_regions.setdefault(city, set()).add(r)
+        self.cities = frozenset(self.city_regions) | {self.canonical(c) for c in cities}
+        self._variants = {self.canonical(k): [str(v) for v in vs] for k, vs in synonyms.items()}
         self.tokenizer = new_tokenizer(self.table.words)
 
     @classmethod
@@ -53,10 +60,16 @@ class JobVocab:
         except (OSError, yaml.YAMLError) as exc:
             raise VocabError(f"{path}: 无法读取岗位词表：{exc}") from exc
         syn, reg = data.get("synonyms") or {}, data.get("regions") or {}
+        cities = data.get("cities") or []
         if not isinstance(syn, dict) or not isinstance(reg, dict):
             raise VocabError(f"{path}: synonyms 和 regions 都应该是“词: [写法, …]”的形式")
+        if not isinstance(cities, list):
+            raise VocabError(f"{path}: cities 应该是城市的列表，例如 cities: [武汉, 西安]")
+        fingerprint = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False,
+                                              default=str).encode()).hexdigest()[:16]
         return cls({str(k): [str(v) for v in (vs or [])] for k, vs in syn.items()},
-                   {str(k): [str(v) for v in (vs or [])] for k, vs in reg.items()})
+                   {str(k): [str(v) for v in (vs or [])] for k, vs in reg.items()},
+                   [str(c) for c in cities], fingerprint)
 
     def canonical(self, text: str) -> str:
         return self.table.canonicalize(fold(text))
@@ -95,22 +108,38 @@ class JobVocab:
             out |= self.city_regions.get(city, set())
         return frozenset(out)
 
+    def known(self, term: str) -> bool:
+        """A word of the vocabulary (a canonical term, a region or a city), not a guess."""
+        return term in self.regions or term in self.cities or term in self.table.canonical.values()
+
     def subscription(self, words: Iterable[str]) -> SubscriptionTerms:
-        """What a student subscribed to: each word shown as typed, run-together words split."""
+        """What a student subscribed to: each word shown as typed; a run-together word is
+        split only into vocabulary words (java北京 -> java + 北京), so 大湾区 or a company
+        name stays one word, matched by all of its pieces."""
         shown: list[str] = []
         terms: set[str] = set()
         for w in words:
             found = self.ordered_terms(w)
-            if len(found) == 1:
-                shown.append(w.strip())
-            else:
+            if len(found) > 1 and sum(self.known(t) for t in found) >= 2:
                 shown.extend(_as_typed(t, w) for t in found)
+            elif found:
+                shown.append(w.strip())
             terms.update(found)
         return SubscriptionTerms(tuple(dict.fromkeys(shown)), frozenset(terms))
+
+    def place_cities(self, term: str) -> frozenset[str] | None:
+        """The cities a place term stands for (a region's, or the city); None: not a place."""
+        if term in self.regions:
+            return frozenset(self.regions[term])
+        return frozenset({term}) if term in self.cities else None
 
     def describe_region(self, term: str) -> str | None:
         cities = self.regions.get(term)
         return f"{term}（{'、'.join(cities)}）" if cities else None
+
+    def variants(self, term: str) -> list[str]:
+        """Other ways of writing `term` that count as it (帝都, beijing for 北京), as in the file."""
+        return self._variants.get(term, [])
 
 
 def _as_typed(term: str, typed: str) -> str:

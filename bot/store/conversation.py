@@ -52,16 +52,45 @@ class ConversationStore:
         except (ValueError, TypeError):
             return []
 
-    def set_more(self, student: StudentKey, rest: str | None) -> None:
+    def set_more(self, student: StudentKey, kind: str, value: str) -> None:
+        """What “更多” goes on with: `kind` "text" and the rest of a long answer, or a
+        list's name and what its next page needs."""
         key = self.keys.more(student)
-        if rest:
-            self.r.set(key, rest, ex=self.more_ttl)
+        if value:
+            self.r.set(key, json.dumps([kind, value], ensure_ascii=False), ex=self.more_ttl)
         else:
             self.r.delete(key)
 
-    def take_more(self, student: StudentKey) -> str | None:
-        """The rest of the last long answer, removed so it is not sent twice."""
-        return self.r.getdel(self.keys.more(student))
+    def take_more(self, student: StudentKey) -> tuple[str, str] | None:
+        """(kind, value) of what “更多” goes on with, removed so it is not sent twice."""
+        raw = self.r.getdel(self.keys.more(student))
+        if not raw:
+            return None
+        try:
+            kind, value = json.loads(raw)
+            return str(kind), str(value)
+        except (ValueError, TypeError):
+            return "text", raw                # kept by an earlier version: the text itself
+
+    def set_fair_list(self, student: StudentKey, fair_ids: list[str], now: float, ttl: int) -> None:
+        """The fairs last listed to this student, in order: “提醒 2” refers to it for `ttl`
+        seconds, even after an FAQ list has taken over the digits."""
+        key = self.keys.fair_list(student)
+        if fair_ids:
+            self.r.set(key, json.dumps({"at": now, "ttl": ttl, "ids": fair_ids}), ex=ttl)
+        else:
+            self.r.delete(key)
+
+    def fair_list(self, student: StudentKey, now: float) -> list[str]:
+        """The fair ids last listed, if that was less than its `ttl` before `now`."""
+        raw = self.r.get(self.keys.fair_list(student))
+        try:
+            data = json.loads(raw) if raw else {}
+            if now - float(data["at"]) > float(data["ttl"]):
+                return []
+            return [str(i) for i in data["ids"]]
+        except (ValueError, TypeError, KeyError):
+            return []
 
     # -- a dialog in progress: {"kind": …, "step": …} -------------------------------------------
     def set_dialog(self, student: StudentKey, state: dict) -> None:
@@ -90,4 +119,4 @@ class ConversationStore:
     def forget(self, student: StudentKey) -> None:
         """Everything of this chat's conversation (erasure)."""
         self.r.delete(self.keys.choices(student), self.keys.more(student),
-                      self.keys.dialog(student))
+                      self.keys.dialog(student), self.keys.fair_list(student))

@@ -21,9 +21,20 @@ def _existing(r: redis.Redis, key: str, ids: list[str]) -> set[str]:
     return {i for i, raw in zip(ids, r.hmget(key, ids)) if raw is not None}
 
 
+# New terms for a job, only if the job is as it was read (an import may have changed it
+# meanwhile, with terms of its own); changed terms put it back for matching.
+_RETERM = """
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+return 1
+"""
+
+
 class JobStore:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self.r, self.keys = client, keys
+        self._reterm = client.register_script(_RETERM)
 
     def upsert(self, jobs: Iterable[Job], terms_of: Callable[[Job], frozenset[str]],
                now: datetime) -> tuple[list[str], list[str]]:
@@ -78,6 +89,28 @@ class JobStore:
         """Every job, newest first (the console lists and searches these)."""
         ids = self.r.zrevrange(self.keys.jobs_by_time(), 0, -1)
         return list(self.many(ids).values()) if ids else []
+
+    def terms_vocabulary(self) -> str:
+        return self.r.get(self.keys.terms_vocabulary()) or ""
+
+    def rederive(self, terms_of: Callable[[Job], frozenset[str]], vocabulary: str) -> int:
+        """Terms of every job again (the vocabulary changed); those whose terms changed
+        are matched again. Returns how many changed; `vocabulary` is then recorded."""
+        changed = 0
+        scan = self.r.hscan_iter(self.keys.jobs(), count=1000)
+        while True:
+            batch = [pair for _, pair in zip(range(1000), scan)]
+            if not batch:
+                break
+            stored = self.r.hmget(self.keys.job_terms(), [job_id for job_id, _ in batch])
+            for (job_id, raw), old in zip(batch, stored):
+                terms = "\t".join(sorted(terms_of(Job.from_json(raw))))
+                if old != terms:
+                    changed += self._reterm(keys=[self.keys.jobs(), self.keys.job_terms(),
+                                                  self.keys.jobs_unmatched()],
+                                            args=[job_id, raw, terms, 0])   # first in line
+        self.r.set(self.keys.terms_vocabulary(), vocabulary)
+        return changed
 
     def newest_ids(self, limit: int = 2000) -> list[str]:
         return self.r.zrevrange(self.keys.jobs_by_time(), 0, limit - 1)

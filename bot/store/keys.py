@@ -41,6 +41,9 @@ class Keys:
     def more(self, student: StudentKey) -> str:
         return self._k("conv", student.channel, student.user_id, "more")
 
+    def fair_list(self, student: StudentKey) -> str:
+        return self._k("conv", student.channel, student.user_id, "fairs")
+
     # questions the bot could not answer well
     def unanswered_counts(self) -> str:
         return self._k("unanswered", "counts")
@@ -115,6 +118,10 @@ class Keys:
     def jobs_unmatched(self) -> str:
         return self._k("jobs", "unmatched")
 
+    def terms_vocabulary(self) -> str:
+        """The fingerprint of the job vocabulary stored terms were derived with."""
+        return self._k("jobs", "terms_vocab")
+
     def fairs(self) -> str:
         return self._k("fairs", "data")
 
@@ -151,6 +158,9 @@ class Keys:
 
     def student_reminders(self, student: StudentKey) -> str:
         return self._k("remind", "student", student.channel, student.user_id)
+
+    def fair_reminders_since(self, fair_id: str) -> str:
+        return self._k("remind", "since", fair_id)
 
     # delivery
     def notice_once(self, notice_id: str) -> str:

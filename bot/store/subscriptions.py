@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 import redis
 
@@ -41,9 +41,19 @@ def _field(student: StudentKey, sid: int) -> str:
     return SEP.join((student.channel, student.user_id, str(sid)))
 
 
+# New terms for a subscription, only if the student has not removed it meanwhile.
+_RETERM = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
+
 class SubscriptionStore:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self.r, self.keys = client, keys
+        self._reterm = client.register_script(_RETERM)
 
     def list(self, student: StudentKey) -> list[Subscription]:
         raw = self.r.hgetall(self.keys.subscriptions(student))
@@ -103,3 +113,20 @@ class SubscriptionStore:
 
     def count(self) -> int:
         return self.r.hlen(self.keys.subscriptions_all())
+
+    def rederive(self, terms_of: Callable[[tuple[str, ...]], frozenset[str]]) -> int:
+        """Terms of every subscription again from its words (the vocabulary changed).
+        Returns how many changed; matching indexes are rebuilt when any did."""
+        changed = 0
+        for stored in list(self.everything()):
+            sub = stored.subscription
+            terms = terms_of(sub.words)
+            if terms == sub.terms:
+                continue
+            value = json.dumps({"w": list(sub.words), "t": sorted(terms)}, ensure_ascii=False)
+            changed += self._reterm(
+                keys=[self.keys.subscriptions(stored.student), self.keys.subscriptions_all()],
+                args=[str(sub.id), _field(stored.student, sub.id), value])
+        if changed:
+            self.r.incr(self.keys.subscriptions_seq())
+        return changed

@@ -120,7 +120,8 @@ ZHANG = {"学号": "2022010001", "姓名": "张三", "学院": "计算机学院"
 def notice(user: str, nid: str | None = None, channel: str = "wechat") -> Notice:
     return Notice(id=nid or f"test:{user}", channel=channel, user_id=user, kind="digest",
                   title="为您找到 1 个新岗位", summary="1. Java开发｜示例公司｜北京",
-                  reason="匹配：Java + 北京", url="https://jobs.example.cn/1", job_ids=["job-1"])
+                  reason="匹配：Java + 北京", url="https://jobs.example.cn/1", job_ids=["job-1"],
+                  time="2026-11-23 09:00")
 
 
 def xlsx_bytes(rows: list[list], date_format: str = "yyyy/m/d h:mm") -> bytes:
@@ -155,3 +156,13 @@ def at(clock, when: datetime) -> None:
 
 __all__ = ["add_jobs", "add_fair", "add_roster", "notice", "shanghai", "at", "timedelta",
            "xlsx_bytes"]
+
+
+def settings_line(needle: str) -> str:
+    """`config/settings.yaml:N:` of the shipped settings line starting with `needle`, so tests
+    that check a warning's position follow the file when staff add settings above it."""
+    path = Path(__file__).resolve().parents[2] / "config" / "settings.yaml"
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip().startswith(needle):
+            return f"config/settings.yaml:{number}:"
+    raise LookupError(needle)

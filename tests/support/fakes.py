@@ -1,7 +1,9 @@
 """Local HTTP servers that answer like the WeChat and Feishu open APIs.
 
 Their paths, JSON shapes and error codes are the platforms' own. Each records what it
-received and can be scripted: WeChat to answer given error codes per openid, reject the
+received and can be scripted: WeChat to answer given error codes per openid (a subscribe
+message is answered as WeChat does: 43101 without the student's subscription, 47003 for a
+field outside WeChat's rules, 40037 without a template id), reject the
 current token once, or hold requests (a gate) so a test can kill a sender while its
 calls are on the wire; Feishu to answer given (status, body) pairs per kind of call.
 """
@@ -17,7 +19,11 @@ from itertools import count
 from typing import Any
 from urllib.parse import parse_qs, urlparse, urlsplit
 
+from .wechat_rules import broken_fields
+
 APPID, SECRET = "wx1234567890abcdef", "test-app-secret"
+SUBSCRIBE_PATH = "/cgi-bin/message/subscribe/bizsend"
+SEND_PATHS = ("/cgi-bin/message/custom/send", "/cgi-bin/message/template/send", SUBSCRIBE_PATH)
 
 
 class FakeWeChat:
@@ -29,6 +35,7 @@ class FakeWeChat:
         self.token = ""
         self.reject_token_once: int | None = None  # 40001 or 42001 for the next call
         self.script: dict[str, deque[int]] = defaultdict(deque)
+        self.subscriptions: dict[tuple[str, str], int | None] = {}   # (openid, template) -> left
         self.gate = threading.Event()
         self.gate.set()
         self.hold_after: int | None = None
@@ -58,6 +65,32 @@ class FakeWeChat:
     def sent_to(self, openid: str) -> list[dict]:
         with self.lock:
             return [r for r in self.received if r["touser"] == openid]
+
+    def subscribe(self, openid: str, template_id: str, times: int | None = None) -> None:
+        """`openid` accepts subscribe messages of `template_id`: `times` of them (a
+        one-time subscription each), or any number (None: a long-term subscription)."""
+        with self.lock:
+            self.subscriptions[(openid, template_id)] = times
+
+    def _bizsend(self, body: dict) -> tuple[int, str]:
+        """What WeChat answers a subscribe message (caller holds the lock)."""
+        if not body.get("touser"):
+            return 40003, "invalid openid"
+        if not body.get("template_id"):
+            return 40037, "invalid template_id"
+        broken = broken_fields(body.get("data") or {})
+        if not body.get("data") or broken:
+            return 47003, f"argument invalid! data.{(broken or ['?'])[0]}.value invalid"
+        key = (body["touser"], body["template_id"])
+        if key not in self.subscriptions:
+            return 43101, "user refuse to accept the msg"
+        left = self.subscriptions[key]
+        if left is not None:
+            if left <= 1:
+                del self.subscriptions[key]
+            else:
+                self.subscriptions[key] = left - 1
+        return 0, "ok"
 
     def _handler(self):
         fake = self
@@ -93,7 +126,7 @@ class FakeWeChat:
                 q = {k: v[0] for k, v in parse_qs(url.query).items()}
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
-                if url.path not in ("/cgi-bin/message/custom/send", "/cgi-bin/message/template/send"):
+                if url.path not in SEND_PATHS:
                     return self._json({"errcode": 40004, "errmsg": "invalid path"})
                 with fake.lock:
                     if fake.reject_token_once:
@@ -104,6 +137,10 @@ class FakeWeChat:
                     touser = body.get("touser", "")
                     script = fake.script.get(touser)
                     code = script.popleft() if script else 0
+                    if code == 0 and url.path == SUBSCRIBE_PATH:
+                        code, errmsg = fake._bizsend(body)
+                        if code:
+                            return self._json({"errcode": code, "errmsg": errmsg})
                     if code == 0:
                         fake.received.append({"path": url.path, "touser": touser, "body": body})
                     hold = fake.hold_after is not None and len(fake.received) > fake.hold_after

@@ -1,4 +1,4 @@
-"""The WeChat official-account API: access token, customer-service and template messages.
+"""The WeChat official-account API: access token; customer-service, template and subscribe messages.
 
 The access token is shared by every process through `SharedToken`. A token WeChat
 rejects (40001/42001) is refreshed once and the call retried.
@@ -103,10 +103,18 @@ class WeChatApi:
         return self.post("/cgi-bin/message/custom/send",
                          {"touser": openid, "msgtype": "text", "text": {"content": text}})
 
-    def send_template(self, openid: str, template_id: str, data: dict[str, str],
+    def send_template(self, openid: str, template_id: str, data: dict[str, dict[str, str]],
                       url: str = "") -> dict[str, Any]:
-        payload: dict[str, Any] = {"touser": openid, "template_id": template_id,
-                                   "data": {k: {"value": v} for k, v in data.items()}}
+        """A template message (模板消息); `data` is {key: {"value": …}}."""
+        payload: dict[str, Any] = {"touser": openid, "template_id": template_id, "data": data}
         if url:
             payload["url"] = url
         return self.post("/cgi-bin/message/template/send", payload)
+
+    def send_subscribe(self, openid: str, template_id: str, data: dict[str, dict[str, str]],
+                       page: str = "") -> dict[str, Any]:
+        """A subscribe message (订阅通知); `page` is the web page it opens."""
+        payload: dict[str, Any] = {"touser": openid, "template_id": template_id, "data": data}
+        if page:
+            payload["page"] = page
+        return self.post("/cgi-bin/message/subscribe/bizsend", payload)
