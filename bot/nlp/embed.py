@@ -16,9 +16,8 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence, TypeVar
 
 import numpy as np
 
@@ -163,11 +162,48 @@ class VectorStore:
                 parts = [missing[i:i + 64] for i in range(0, len(missing), 64)]
                 # Each call runs on one core with the GIL released: use them all while
                 # building (off the request path), so a first start is not cores times slower.
-                with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-                    for part, vecs in zip(parts, pool.map(embed, parts)):
-                        for t, v in zip(part, vecs):
-                            self._known[self._key(kind, t)] = v
+                for part, vecs in zip(parts, map_on_daemon_threads(embed, parts, os.cpu_count() or 1)):
+                    for t, v in zip(part, vecs):
+                        self._known[self._key(kind, t)] = v
                 self._save()
             if not texts:
                 return np.zeros((0, self.embedder.dim), dtype=np.float32)
             return np.stack([self._known[k] for k in keys]).astype(np.float32)
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def map_on_daemon_threads(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+    """`fn` over `items` on up to `workers` daemon threads; results in order.
+
+    Not a ThreadPoolExecutor: the interpreter joins an executor's threads at exit, so a
+    `serve` stopped during a first build would wait for the whole build (over a minute
+    on a busy machine) after saying it had stopped. Daemon threads end with the process.
+    """
+    results: list[R | None] = [None] * len(items)
+    errors: list[BaseException] = []
+    pending = iter(range(len(items)))
+    lock = threading.Lock()
+
+    def work() -> None:
+        while not errors:
+            with lock:
+                i = next(pending, None)
+            if i is None:
+                return
+            try:
+                results[i] = fn(items[i])
+            except BaseException as exc:   # re-raised in the caller's thread
+                errors.append(exc)
+
+    threads = [threading.Thread(target=work, name="embed", daemon=True)
+               for _ in range(max(1, min(workers, len(items))))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return results  # type: ignore[return-value]
