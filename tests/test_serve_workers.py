@@ -107,6 +107,16 @@ def test_workers_share_one_store_and_stop_together(tmp_path):
     assert "就业助手已停止" in serve.output
 
 
+def test_serve_killed_with_sigkill_takes_its_workers_and_redis_along(tmp_path):
+    serve = Serve(tmp_path, workers=2).wait_serving()
+    [redis] = redis_servers_in(tmp_path)
+    [arbiter] = [p for p in children(serve.proc.pid) if p != redis]
+    serve.kill()
+    for pid in [arbiter, redis, *serve.ready_workers]:
+        eventually(lambda: not alive(pid), f"process {pid} to stop with serve", 30)
+    eventually(lambda: redis_servers_in(tmp_path) == [], "no redis-server left", 30)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_taken_port_is_one_clear_line(tmp_path, workers):
     with socket.socket() as taken:

@@ -118,6 +118,8 @@ def _serve_prefork(config: Config, sock: socket.socket, host: str, port: int,
     arbiter: subprocess.Popen | None = None
     try:
         print(banner(ctx, host, port, entries, workers), flush=True)
+        for line in startup_warnings(ctx):   # the settings' (the workers log the KB's)
+            print("  " + line, flush=True)
         runtime.start_scheduler()
         runtime.start_sender()
         fd = sock.fileno()
