@@ -98,6 +98,12 @@ local qs = {{
 {listed}
 }}
 local n = 0
+local made = 0
+tid = 0
+function setup(thread)      -- each wrk thread its own range of MsgIds (wrk -t2 and more)
+  thread:set("tid", made)
+  made = made + 1
+end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "text/xml"
 request = function()
@@ -105,7 +111,7 @@ request = function()
   local body = string.format("<xml><ToUserName><![CDATA[gh_bench]]></ToUserName>" ..
     "<FromUserName><![CDATA[oBench%d]]></FromUserName><CreateTime>{now}</CreateTime>" ..
     "<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[%s]]></Content>" ..
-    "<MsgId>%d</MsgId></xml>", n % 500, qs[(n % #qs) + 1], {msg_base} + n)
+    "<MsgId>%d</MsgId></xml>", n % 500, qs[(n % #qs) + 1], {msg_base} + tid * 1000000000 + n)
   return wrk.format(nil, "/wechat?{query}", nil, body)
 end
 """
