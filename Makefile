@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+WORKERS ?= 1
 STAMP := $(VENV)/.installed
 
 .PHONY: run test bench check clean browser
@@ -24,7 +25,7 @@ browser:
 	fi
 
 run: $(STAMP)
-	$(PY) -m bot serve --host 127.0.0.1 --port $(PORT)
+	$(PY) -m bot serve --host 127.0.0.1 --port $(PORT) --workers $(WORKERS)
 
 # The accuracy floors are what the matcher reaches on the held-out sets today: raise them
 # when it improves, never lower them to make a change pass. kb_other_school is another

@@ -9,7 +9,7 @@ import importlib
 import subprocess
 import sys
 
-BENCHES = ("faq", "webhook", "push_match", "profile_match", "push_send")
+BENCHES = ("faq", "webhook", "http", "push_match", "profile_match", "push_send")
 
 
 def main(argv: list[str]) -> int:

@@ -6,8 +6,9 @@ import sys
 
 from ..config import ConfigError
 from ..context import BotContext, build_context
-from ..runtime import Runtime, interrupt_on_sigterm
-from .common import config_for, startup_warnings
+from ..runtime import Runtime
+from .common import config_for, startup_warnings, warn_if_kept
+from .serving import cmd_serve
 
 
 def _loaded_context(args: argparse.Namespace) -> BotContext | None:
@@ -22,56 +23,8 @@ def _loaded_context(args: argparse.Namespace) -> BotContext | None:
             print(p, file=sys.stderr)
         ctx.stores.close()
         return None
-    _warn_if_kept(ctx)
+    warn_if_kept(ctx)
     return ctx
-
-
-def _warn_if_kept(ctx: BotContext) -> None:
-    knowledge = ctx.knowledge
-    if knowledge.serving_kept:
-        print(f"  注意：知识库文件有错误，正在使用 {knowledge.serving_kept} 保存的上一个正确版本：\n"
-              + "\n".join(f"    {p}" for p in knowledge.errors[:5])
-              + "\n  改正并保存后几秒内自动生效。", file=sys.stderr, flush=True)
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    from waitress import serve
-
-    from ..app import create_app
-
-    config = config_for(args)
-    server = config.settings.server
-    host, port = args.host or server.host, int(args.port or server.port)
-    app = create_app({"server": {"host": host, "port": port}}, background=True)
-    ctx: BotContext = app.extensions["bot"]
-    channels = ctx.config.enabled_channels()
-    where = ctx.config.redis_url or f"内置 Redis（{ctx.config.data_dir}）"
-    print(f"就业助手已启动：http://{host}:{port}  健康检查 /healthz\n"
-          f"  知识库：{len(ctx.knowledge.current.kb.entries)} 条问答（{ctx.config.knowledge_dir}）\n"
-          f"  存储：{where}\n"
-          f"  渠道：{'、'.join(channels) or '未启用（设置 WECHAT_TOKEN 或 FEISHU_APP_ID 后启用）'}\n"
-          f"  理解：语义模型在后台加载，加载好之前按字词回答（结果见日志和 /healthz）\n"
-          f"  在另一个终端试试：python -m bot chat", flush=True)
-    _warn_if_kept(ctx)
-    for line in startup_warnings(ctx):
-        print("  " + line, flush=True)
-    runtime = Runtime(ctx)
-    runtime.watch_knowledge()
-    runtime.start_scheduler()
-    runtime.start_sender()
-    # systemd, docker and supervisors stop a service with SIGTERM: leave the way Ctrl-C
-    # does, so the embedded Redis is shut down with us instead of lingering on its data.
-    interrupt_on_sigterm()
-    try:  # waitress closes and returns on KeyboardInterrupt
-        serve(app, host=host, port=port, threads=server.threads, ident="jyzs",
-              connection_limit=server.connection_limit, channel_timeout=server.channel_timeout,
-              asyncore_use_poll=True)   # poll: no select() limit of 1,024 open sockets
-    except KeyboardInterrupt:   # a stop that came before waitress's own loop caught it
-        pass
-    finally:
-        runtime.stop()
-    print("就业助手已停止", flush=True)
-    return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -161,6 +114,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("serve", help="启动 webhook 服务")
     s.add_argument("--host")
     s.add_argument("--port", type=int)
+    s.add_argument("--workers", type=int, default=1,
+                   help="HTTP 工作进程数（默认 1；多核机器上设为核数，调度和发送仍各只一个）")
     s.set_defaults(func=cmd_serve)
 
     c = sub.add_parser("chat", help="在终端里和机器人对话")

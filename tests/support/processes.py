@@ -1,6 +1,7 @@
 """Real `python -m bot serve` processes, their embedded redis-servers, and HTTP to them.
 
-The serve process prints "Serving on" when it listens; its output is collected by a
+The serve process prints "Serving on" when it listens (with --workers N: "工作进程 PID
+已就绪" from each of the N); its output is collected by a
 thread so a test can wait for that line (or read the log afterwards) without sleeping.
 """
 from __future__ import annotations
@@ -33,17 +34,18 @@ class Serve:
     """One `serve` process on a data directory, with WeChat in plain mode."""
 
     def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None,
-                 command: str = "serve", port: int | None = None) -> None:
-        self.data_dir, self.port = data_dir, port or free_port()
+                 command: str = "serve", port: int | None = None, workers: int = 1) -> None:
+        self.data_dir, self.port, self.workers = data_dir, port or free_port(), workers
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("WECHAT_", "FEISHU_", "BOT_", "REDIS_URL"))}
         env.update({"BOT_DATA_DIR": str(data_dir), "WECHAT_TOKEN": TOKEN, **(extra_env or {})})
         args = [sys.executable, "-m", "bot", command]
         if command == "serve":
-            args += ["--port", str(self.port)]
+            args += ["--port", str(self.port)] + (["--workers", str(workers)] if workers > 1 else [])
         self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
+        self.ready_workers: list[int] = []      # pids of gunicorn workers that loaded the app
         self.serving = threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -52,6 +54,10 @@ class Serve:
             self.lines.append(line)
             if "Serving on" in line:
                 self.serving.set()
+            if line.startswith("工作进程 ") and "已就绪" in line:
+                self.ready_workers.append(int(line.split()[1]))
+                if len(self.ready_workers) == self.workers:
+                    self.serving.set()
         self.serving.set()
 
     @property
