@@ -3,8 +3,9 @@ during the reload, at 1,000 / 5,000 / 20,000 entries.
 
 The knowledge base is generated (`synthetic.distinct_entries`, 500 entries a file) and
 loaded the way the bot loads it (`KnowledgeProvider`). Each size runs in its own
-process, so one size's memory never shows in another's. The baseline is a full rebuild
-(a fresh provider and builder: every file parsed, every text analysed, nothing kept);
+process, so one size's memory never shows in another's. The baseline is a full rebuild,
+what a reload did before (every file parsed by the pure-Python YAML parser, every text
+analysed by a fresh analyzer);
 "new" is the running provider's `check()` after the same kind of edit. They alternate,
 ROUNDS times each. While each reload runs, a thread asks questions of whatever index is
 being served and times every reply. Words only and fixed thresholds by default, so the
@@ -26,8 +27,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.kb import yamlfile
+from bot.kb.filecache import FileCache
 from bot.knowledge import KnowledgeProvider
-from bot.memory import release_memory
 from bot.nlp.builder import MatcherBuilder
 from bot.nlp.model import Thresholds
 
@@ -116,31 +118,36 @@ def one_size(n: int, meaning: bool) -> None:
         provider.reload()
         cold = time.perf_counter() - t
         after_load = rss_mb()
-        holder = {"baseline": provider}
         new_t, base_t, new_lat, base_lat, new_rss, base_rss_after = [], [], [], [], [], []
         for r in range(ROUNDS):
             edit(root, 2 * r)
             took, lat = during(provider.check, lambda: provider.current, questions)
             new_t.append(took), new_lat.extend(lat), new_rss.append(rss_mb())
             edit(root, 2 * r + 1)
-            provider._fingerprint = provider._stat()      # the baseline does this reload
 
             def full_rebuild() -> None:
-                fresh = KnowledgeProvider(root, builder(meaning, data))
-                fresh.reload()
-                holder["baseline"] = fresh
-            took, lat = during(full_rebuild, lambda: holder["baseline"].current, questions)
+                """What a reload did before: every file parsed by the pure-Python YAML
+                parser, every text analysed by a fresh analyzer."""
+                provider.files = FileCache()
+                provider.builder._analyzer = None
+                yamlfile.FAST_LOADER, fast = None, yamlfile.FAST_LOADER
+                try:
+                    provider.check()
+                finally:
+                    yamlfile.FAST_LOADER = fast
+            took, lat = during(full_rebuild, lambda: provider.current, questions)
             base_t.append(took), base_lat.extend(lat), base_rss_after.append(rss_mb())
-            holder["baseline"] = provider
-            release_memory()
+        edit(root, 99)
+        provider.check()
         assert provider.files.parsed and len(provider.files.parsed) == 1
         mean = statistics.mean
         print(f"{n:>6} entries | cold load {cold:6.2f} s | RSS before {base_rss:5.0f} MB, "
               f"after load {after_load:5.0f} MB")
         print(f"       reload after a one-file edit: new {mean(new_t):6.2f} s, full rebuild "
               f"{mean(base_t):6.2f} s  (x{mean(base_t) / mean(new_t):.1f} faster)")
-        print(f"       RSS after reload: new {mean(new_rss):5.0f} MB, full rebuild "
-              f"{mean(base_rss_after):5.0f} MB (load was {after_load:.0f} MB)")
+        print(f"       RSS after each reload (MB, in order): "
+              + ", ".join(f"new {a:.0f}, full {b:.0f}" for a, b in zip(new_rss, base_rss_after))
+              + f"; after load {after_load:.0f}")
         print(f"       replies during reload: new p50 {pct(new_lat, .5):.2f} ms p99 "
               f"{pct(new_lat, .99):.1f} ms max {max(new_lat, default=0):.0f} ms "
               f"({len(new_lat)} asked); full rebuild p50 {pct(base_lat, .5):.2f} ms "
