@@ -16,7 +16,6 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -162,14 +161,41 @@ class VectorStore:
             if missing:
                 embed = self.embedder.queries if kind == "query" else self.embedder.passages
                 parts = [missing[i:i + 64] for i in range(0, len(missing), 64)]
-                # Each call runs on one core with the GIL released: use them all while
-                # building (off the request path), so a first start is not cores times slower.
-                with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-                    for part, vecs in zip(parts, pool.map(embed, parts)):
-                        for t, v in zip(part, vecs):
-                            self._known[self._key(kind, t)] = v
+                for part, vecs in zip(parts, _in_parallel(embed, parts)):
+                    for t, v in zip(part, vecs):
+                        self._known[self._key(kind, t)] = v
                 self.embedded += len(missing)
                 self._save()
             if not texts:
                 return np.zeros((0, self.embedder.dim), dtype=np.float32)
             return np.stack([self._known[k] for k in keys]).astype(np.float32)
+
+
+def _in_parallel(embed, parts: list[list[str]]) -> list[np.ndarray]:
+    """`embed` of each part, on every core: each call runs on one core with the GIL
+    released, so a first start is not cores times slower. Daemon threads, not a thread
+    pool: at exit Python waits for a pool's whole queue, so stopping the bot while it
+    embedded a large knowledge base for the first time took minutes."""
+    out: list[np.ndarray | None] = [None] * len(parts)
+    failed: list[BaseException] = []
+    lock, nxt = threading.Lock(), iter(range(len(parts)))
+
+    def work() -> None:
+        while not failed:
+            with lock:
+                i = next(nxt, None)
+            if i is None:
+                return
+            try:
+                out[i] = embed(parts[i])
+            except BaseException as exc:     # re-raised in the caller's thread
+                failed.append(exc)
+    threads = [threading.Thread(target=work, name="embed", daemon=True)
+               for _ in range(min(os.cpu_count() or 1, len(parts)))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failed:
+        raise failed[0]
+    return out  # type: ignore[return-value]
