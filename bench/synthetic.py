@@ -42,3 +42,24 @@ def filler_entries(n: int, seed: int = 7) -> list[FaqEntry]:
 def enlarged(kb: KnowledgeBase, total: int) -> KnowledgeBase:
     extra = max(0, total - len(kb.entries))
     return KnowledgeBase(kb.entries + tuple(filler_entries(extra)), kb.synonyms)
+
+
+def distinct_entries(n: int, seed: int = 11) -> list[FaqEntry]:
+    """Filler entries that `kb check` accepts: no phrasing shared by two entries, so a
+    knowledge base of 20,000 of them loads as a school's would."""
+    rng = random.Random(seed)
+    out, seen = [], set()
+    while len(out) < n:
+        p, s, t, a = (rng.choice(PLACES), rng.choice(SUBJECTS), rng.choice(THINGS),
+                      rng.choice(ACTIONS))
+        if (p, s, t, a) in seen:
+            continue
+        seen.add((p, s, t, a))
+        i = len(out)
+        out.append(FaqEntry(
+            id=f"filler-{i}", category="其他",
+            question=f"{p}{s}的{t}" + rng.choice(ASKS).format(a=a) + "？",
+            similar=(f"{p}{s}{t}{a}", f"{p}的{s}{t}{a}流程"),
+            keywords=(t, a), answer=f"请联系{p}{s}办理{t}{a}，工作日带好身份证件前往办理。",
+        ))
+    return out

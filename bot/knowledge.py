@@ -20,12 +20,14 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from .kb.filecache import FileCache
 from .kb.keep import KeptKnowledge
 from .kb.loader import LoadResult, Problem, load_kb, watched_files
 from .kb.model import KnowledgeBase
 from .nlp.builder import MatcherBuilder
 from .nlp.matcher import FaqMatcher
 from .nlp.thresholds import SelfTest
+from .memory import release_memory
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ class KnowledgeProvider:
         self._version = 0
         self._today = today
         self._keep = KeptKnowledge(keep_dir, kb_dir) if keep_dir is not None else None
+        self.files = FileCache()       # parsed files by content: an edit re-parses its file
         self._current: Loaded | None = None
         self._fingerprint: tuple = ()
         self._lock = threading.Lock()
@@ -87,7 +90,7 @@ class KnowledgeProvider:
         with self._lock:
             fingerprint = self._stat()
             source = self._keep.stage() if self._keep else self.kb_dir
-            result = load_kb(source, today=self._today())
+            result = load_kb(source, today=self._today(), cache=self.files)
             if self._keep and result.kb is None:
                 self._keep.discard(source)
             self._fingerprint = fingerprint
@@ -154,6 +157,8 @@ class KnowledgeProvider:
             self._current = Loaded(kb, matcher)
             self.self_test = report
             self.complete = True
+        del quick, matcher
+        release_memory()
         for listener in list(self.listeners):
             try:
                 listener()

@@ -529,3 +529,14 @@ def test_long_answer_is_cut_and_more_sends_the_rest(make_ctx, feishu):
     ev.post(text("更多", user="ou_long"))
     settle(app)
     assert replies(feishu)[1].content["text"].startswith("西部计划")
+
+
+def test_serving_feishu_events_does_not_import_lark_oapi():
+    """lark-oapi costs seconds and 100+ MB to import; only the long connection needs it."""
+    import subprocess
+    import sys
+    code = ("import sys; from bot.platforms.feishu.webhook import FeishuChannel; "
+            "from bot.platforms.feishu.crypto import EventCipher; "
+            "print('lark_oapi' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

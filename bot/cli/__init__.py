@@ -8,7 +8,7 @@ import sys
 from typing import Sequence
 
 from ..config import ConfigError
-from . import data, kb, processes, roster, staff
+from . import backup, data, kb, processes, roster, staff
 
 
 def _setup_logging(verbose: bool = False) -> None:
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_commands(sub)
     staff.add_commands(sub)
     roster.add_commands(sub)
+    backup.add_commands(sub)
     return p
 
 

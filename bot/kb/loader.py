@@ -16,6 +16,7 @@ from typing import Any, Iterable
 import yaml
 
 from ..placeholders import advice, found_in
+from .filecache import FileCache
 from .model import FaqEntry, KnowledgeBase, Link
 from .synonyms import load_synonyms
 from .values import as_date, as_text_list
@@ -50,8 +51,10 @@ def watched_files(kb_dir: Path) -> list[Path]:
     return faq_files(kb_dir) + [kb_dir / "synonyms.yaml"]
 
 
-def load_kb(kb_dir: Path, today: date | None = None) -> LoadResult:
-    """Load `kb_dir`; `kb` is None when any error (not warning) was found."""
+def load_kb(kb_dir: Path, today: date | None = None, cache: FileCache | None = None) -> LoadResult:
+    """Load `kb_dir`; `kb` is None when any error (not warning) was found.
+
+    With `cache`, files unchanged since its last load are not parsed again."""
     today = today or date.today()
     problems: list[Problem] = []
     files = faq_files(kb_dir)
@@ -59,15 +62,26 @@ def load_kb(kb_dir: Path, today: date | None = None) -> LoadResult:
         problems.append(Problem(_rel(kb_dir / "faq", kb_dir), 0,
                                 "没有找到任何问答文件：请在 faq/ 文件夹里放至少一个 .yaml 文件"))
     entries: list[FaqEntry] = []
+    cache = cache or FileCache()
+    cache.begin()
     for path in files:
-        entries.extend(_load_faq_file(path, _rel(path, kb_dir), today, problems))
-        problems.extend(sample_values(path, _rel(path, kb_dir)))
+        name = _rel(path, kb_dir)
+        found, said = cache.get(path, name, today, lambda: _parse_file(path, name, today))
+        entries.extend(found)
+        problems.extend(said)
+    cache.end()
     _check_across_files(entries, problems)
     synonyms = load_synonyms(kb_dir / "synonyms.yaml", _rel(kb_dir / "synonyms.yaml", kb_dir),
                               problems)
     if any(not p.warning for p in problems):
         return LoadResult(None, problems)
     return LoadResult(KnowledgeBase(tuple(entries), synonyms), problems)
+
+
+def _parse_file(path: Path, name: str, today: date) -> tuple[list[FaqEntry], list[Problem]]:
+    problems: list[Problem] = []
+    entries = _load_faq_file(path, name, today, problems)
+    return entries, problems + sample_values(path, name)
 
 
 def sample_values(path: Path, name: str) -> list[Problem]:

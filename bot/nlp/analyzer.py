@@ -34,10 +34,12 @@ class Analyzer:
     def __init__(self, synonyms: Mapping[str, Iterable[str]], keywords: Iterable[str]) -> None:
         keywords = list(keywords)
         bootstrap = TermTable(synonyms, keywords)
-        self.tokenizer = new_tokenizer(bootstrap.words)
+        self.tokenizer = tokenizer = new_tokenizer(bootstrap.words)
+        # Closures over the tokenizer, not over self: no reference cycle, so a replaced
+        # analyzer is freed at once by reference counting, without a full collection.
         self.terms = TermTable(synonyms, keywords,
-                               is_common_word=lambda w: is_dictionary_word(self.tokenizer, w),
-                               segment=lambda t: self.tokenizer.lcut(t, HMM=False))
+                               is_common_word=lambda w: is_dictionary_word(tokenizer, w),
+                               segment=lambda t: tokenizer.lcut(t, HMM=False))
 
         self._cache: dict[str, Analysis] = {}
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..kb.model import KnowledgeBase
+from .analyzer import Analyzer
 from .matcher import FaqMatcher
 from .model import Thresholds
 from .semantic import Meaning
@@ -32,6 +33,7 @@ class MatcherBuilder:
     data_dir: Path | None = None           # caches: vectors, thresholds
     _meaning: tuple[Meaning | None, str] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _analyzer: tuple[tuple, Analyzer] | None = field(default=None, repr=False)
 
     def meaning(self) -> Meaning | None:
         with self._lock:
@@ -50,14 +52,30 @@ class MatcherBuilder:
     def uses_meaning(self) -> bool:
         return bool(self._meaning and self._meaning[0] is not None)
 
+    def analyzer(self, kb: KnowledgeBase) -> Analyzer:
+        """The last knowledge base's analyzer when its vocabulary (synonyms and keywords,
+        in order) is unchanged: it remembers every text it analysed, so an edit that
+        keeps the vocabulary re-analyses only the edited texts. Another vocabulary can
+        segment any text differently, so it gets a fresh analyzer."""
+        keywords = tuple(k for e in kb.entries for k in e.keywords)
+        vocabulary = (tuple((k, tuple(v)) for k, v in kb.synonyms.items()), keywords)
+        with self._lock:
+            if self._analyzer is not None and self._analyzer[0] == vocabulary:
+                return self._analyzer[1]
+        analyzer = Analyzer(kb.synonyms, keywords)
+        with self._lock:
+            self._analyzer = (vocabulary, analyzer)
+        return analyzer
+
     def quick(self, kb: KnowledgeBase) -> FaqMatcher:
-        return FaqMatcher(kb, self.fixed or self.base)
+        return FaqMatcher(kb, self.fixed or self.base, analyzer=self.analyzer(kb))
 
     def full(self, kb: KnowledgeBase, quick: FaqMatcher | None = None
              ) -> tuple[FaqMatcher, SelfTest | None]:
         meaning = self.meaning()
-        analyzer = quick.analyzer if quick is not None else None
-        matcher = FaqMatcher(kb, self.fixed or self.base, analyzer=analyzer, meaning=meaning)
+        if quick is None:
+            quick = self.quick(kb)
+        matcher = quick.with_meaning(meaning)
         if self.fixed is not None:
             return matcher, None
 

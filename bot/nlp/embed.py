@@ -118,6 +118,7 @@ class VectorStore:
         self._known: dict[bytes, np.ndarray] = {}
         self._lock = threading.Lock()
         self._loaded = False
+        self.embedded = 0        # texts embedded by this store: what a reload really cost
 
     @staticmethod
     def _key(kind: str, text: str) -> bytes:
@@ -165,6 +166,7 @@ class VectorStore:
                 for part, vecs in zip(parts, map_on_daemon_threads(embed, parts, os.cpu_count() or 1)):
                     for t, v in zip(part, vecs):
                         self._known[self._key(kind, t)] = v
+                self.embedded += len(missing)
                 self._save()
             if not texts:
                 return np.zeros((0, self.embedder.dim), dtype=np.float32)

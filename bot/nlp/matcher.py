@@ -54,6 +54,13 @@ class FaqMatcher:
         clone._recent, clone._lock = OrderedDict(), threading.Lock()
         return clone
 
+    def with_meaning(self, meaning: Meaning | None) -> "FaqMatcher":
+        """The same lexical index with the meaning model added (the quick matcher's words
+        index is not built a second time)."""
+        clone = self.with_thresholds(self.thresholds)
+        clone.semantic = SemanticIndex(self.kb.entries, meaning, clone._prepare) if meaning else None
+        return clone
+
     def cold(self) -> "FaqMatcher":
         """The same indexes with nothing remembered of past questions (for timing)."""
         clone = self.with_thresholds(self.thresholds)

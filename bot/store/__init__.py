@@ -12,6 +12,7 @@ import redis
 from ..clock import SHANGHAI, Clock
 from ..settings import Settings
 from .attempts import BindAttempts
+from .backup import BackupError, Backups
 from .conversation import ConversationStore
 from .deliveries import TAKEN_OVER, DeliveryLog
 from .guard import StoreUnavailable
@@ -39,7 +40,7 @@ from .turns import TurnLog
 from .unanswered import UnansweredLog
 
 RedisError = redis.RedisError
-__all__ = ["RedisError", "StoreUnavailable", "TAKEN_OVER", "Stores", "TokenStore"]
+__all__ = ["BackupError", "RedisError", "StoreUnavailable", "TAKEN_OVER", "Stores", "TokenStore"]
 
 
 @dataclass
@@ -115,6 +116,10 @@ class Stores:
             turns=TurnLog(client, keys, handoff.context_turns, handoff.context_ttl),
             tickets=TicketStore(client, keys),
         )
+
+    def backups(self) -> Backups:
+        """Backup and restore of everything this namespace holds."""
+        return Backups(self.client, self.keys)
 
     def ping(self) -> bool:
         """True while Redis answers (at once False while the breaker says it does not)."""

@@ -5,9 +5,9 @@ webhook acknowledges at once with `{}` and the answer goes out through the reply
 from a worker thread. The long connection (`feishu_ws`) hands its events to the same
 `handle_event`, so both modes parse, de-duplicate and answer identically.
 
-Only this package knows Flask and lark-oapi; the core sees a `Message` and gives back
-an answer already fitted to Feishu's size. Every malformed request gets a 4xx at once,
-and so does one further from now than `max_age_seconds`, by its signed request time and
+Only this package knows Flask and lark-oapi (imported by the long connection only); the
+core sees a `Message` and gives back an answer already fitted to Feishu's size. Every
+malformed request gets a 4xx at once, and so does one further from now than `max_age_seconds`, by its signed request time and
 by its event's create_time: a captured request cannot be replayed, and Feishu's own late
 retries (after 1 h and 6 h) find the event too old rather than forgotten. Event ids are
 remembered until create_time + max_age, as long as any copy could still be accepted.
@@ -23,13 +23,13 @@ from concurrent.futures import Executor, Future, wait
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
-from lark_oapi.core.utils import AESCipher
 
 from ...context import BotContext
 from ...dispatcher import Answer, Dispatcher
 from ...handoff.desk import StaffDesk
 from .api import FeishuApi, FeishuApiError
 from .cards import render
+from .crypto import EventCipher
 from .events import (CARD_EVENT, CHANNEL, MESSAGE_EVENT, BadEvent, Inbound, Mention,
                      StaffAction, addressed_to_bot, created_at, header, parse_card_action,
                      parse_message, sender_is_app)
@@ -52,7 +52,7 @@ class FeishuChannel:
         self.api = api or FeishuApi(cfg, ctx.stores.tokens, ctx.clock)
         self.verification_token = cfg.secret("FEISHU_VERIFICATION_TOKEN") or ""
         self.encrypt_key = cfg.secret("FEISHU_ENCRYPT_KEY") or ""
-        self.cipher = AESCipher(self.encrypt_key) if self.encrypt_key else None
+        self.cipher = EventCipher(self.encrypt_key) if self.encrypt_key else None
         self.bot_open_id = settings.bot_open_id
         self.max_reply_bytes = settings.max_reply_bytes
         self.max_age = settings.max_age_seconds

@@ -1,0 +1,107 @@
+"""`REDIS_URL=redis+sentinel://…`: the bot finds its primary through a real Redis Sentinel,
+and a mistyped URL is one Chinese line, not a traceback."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import redis
+
+from bot.config import ConfigError
+from bot.context import build_context
+
+from .support.builders import make_config
+from .support.clients import run_cli
+from .support.redis_server import BINARY
+from .support.tester import BotTester
+
+PASSWORD = "s3ntinel-pw"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(check, what: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while not check():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start: {log.read_text() if log.exists() else ''}")
+        time.sleep(0.02)
+
+
+def answers(client: redis.Redis, *command: str) -> bool:
+    try:
+        return bool(client.execute_command(*command))
+    except (redis.RedisError, OSError):
+        return False
+
+
+@pytest.fixture
+def sentinel_primary():
+    """A password-protected redis-server and a redis-sentinel monitoring it, on free ports."""
+    folder = Path(tempfile.mkdtemp(prefix="sent-"))
+    procs = []
+    try:
+        port, sport = free_port(), free_port()
+        primary = subprocess.Popen(
+            [BINARY, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
+             "--save", "", "--requirepass", PASSWORD, "--logfile", str(folder / "primary.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        procs.append(primary)
+        client = redis.Redis(port=port, password=PASSWORD, socket_timeout=1, decode_responses=True)
+        wait_for(lambda: answers(client, "PING"), "redis-server", primary, folder / "primary.log")
+        conf = folder / "sentinel.conf"
+        conf.write_text(f"port {sport}\nbind 127.0.0.1\ndir {folder}\n"
+                        f"logfile {folder / 'sentinel.log'}\n"
+                        f"sentinel monitor mymaster 127.0.0.1 {port} 1\n"
+                        f"sentinel auth-pass mymaster {PASSWORD}\n"
+                        "sentinel down-after-milliseconds mymaster 60000\n")
+        watcher = subprocess.Popen([BINARY, str(conf), "--sentinel"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        procs.append(watcher)
+        asker = redis.Redis(port=sport, socket_timeout=1, decode_responses=True)
+        wait_for(lambda: answers(asker, "SENTINEL", "get-master-addr-by-name", "mymaster"),
+                 "redis-sentinel", watcher, folder / "sentinel.log")
+        yield client, f"redis+sentinel://:{PASSWORD}@127.0.0.1:{sport}/mymaster/0"
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_stores_write_to_the_primary_the_sentinel_names(sentinel_primary, namespace, tmp_path):
+    primary, url = sentinel_primary
+    config = make_config(namespace, redis_url=url, data_dir=str(tmp_path))
+    ctx = build_context(config)
+    try:
+        bot = BotTester(ctx)
+        bot.send("订阅 Java 北京")
+        assert len(ctx.stores.subscriptions.list(bot.student)) == 1
+        assert list(primary.scan_iter(f"{namespace}:subs*")), "the subscription is on the primary"
+        port = primary.connection_pool.connection_kwargs["port"]
+        assert ctx.stores.client.connection_pool.get_master_address() == ("127.0.0.1", port)
+        assert ctx.stores.client.breaker is not None        # the same guard as any client
+    finally:
+        ctx.stores.close()
+
+
+@pytest.mark.parametrize("url", ["redis+sentinel://127.0.0.1/mymaster/0",
+                                 "redis+sentinel://127.0.0.1:26379",
+                                 "redis+sentinel://:pw@127.0.0.1:26379/mymaster/db0"])
+def test_a_mistyped_sentinel_url_is_one_chinese_line(url, tmp_path):
+    with pytest.raises(ConfigError) as err:
+        build_context(make_config("x", redis_url=url, data_dir=str(tmp_path)))
+    assert "REDIS_URL 写得不对" in str(err.value) and "mymaster" in str(err.value)
+    assert ":pw@" not in str(err.value)
+    done = run_cli("backup", str(tmp_path / "b"), env={"REDIS_URL": url}, data_dir=tmp_path)
+    assert done.returncode == 2 and "REDIS_URL 写得不对" in done.stderr
+    assert "Traceback" not in done.stderr
