@@ -26,7 +26,7 @@ from ...context import BotContext
 from ...dispatcher import Dispatcher
 from ...message import Message
 from ...store import TAKEN_OVER, StoreUnavailable
-from .inbound import CHANNEL, delivery_id, parse, safe_xml, to_message  # noqa: F401
+from .inbound import CHANNEL, delivery_id, parse, read_xml, to_message  # noqa: F401
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +91,10 @@ class WeChatChannel:
         encrypted = request.args.get("encrypt_type", "raw").lower() == "aes"
         if self.safe_mode and not encrypted:
             abort(403, "safe mode: only encrypted messages are accepted")
-        xml = safe_xml(request.get_data(cache=False))
+        fields = read_xml(request.get_data(cache=False))
         if encrypted:
-            xml = self._decrypt(xml, timestamp, nonce)
-        parsed, msg, delivery = parse(xml)
+            fields = self._decrypt(fields, timestamp, nonce)
+        parsed, msg, delivery = parse(fields)
         text = self._answer(msg, delivery, signed_at + self.max_age, deadline)
         if not text:
             return Response("success", mimetype="text/plain")
@@ -107,19 +107,20 @@ class WeChatChannel:
         return Response(reply, mimetype="application/xml")
 
     # -- pieces ----------------------------------------------------------------------------
-    def _decrypt(self, xml: str, timestamp: str, nonce: str) -> str:
+    def _decrypt(self, envelope: dict, timestamp: str, nonce: str) -> dict:
+        """The inner message's fields; wechatpy takes the envelope as the dict already read."""
         if self.crypto is None:
             abort(400, "encrypted message but WECHAT_ENCODING_AES_KEY/WECHAT_APPID not set")
         msg_signature = request.args.get("msg_signature")
         if not msg_signature:
             abort(400, "missing msg_signature")
         try:
-            plain = self.crypto.decrypt_message(xml, msg_signature, timestamp, nonce)
+            plain = self.crypto.decrypt_message(envelope, msg_signature, timestamp, nonce)
         except InvalidSignatureException:
             abort(403, "invalid msg_signature")
         except Exception:  # bad base64, padding, length or app id: all mean "not for us"
             abort(400, "cannot decrypt")
-        return safe_xml(plain.encode("utf-8"))
+        return read_xml(plain.encode("utf-8"))
 
     def _answer(self, msg: Message, delivery: str, replay_until: float, deadline: float) -> str:
         """Answer once per delivery; a platform retry gets the first answer, never a second.
