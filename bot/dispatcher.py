@@ -131,7 +131,14 @@ class Dispatcher:
         return ERROR_REPLY
 
     def answer(self, msg: Message, max_bytes: int | None = None) -> Answer:
-        """The reply, cut to `max_bytes` with the rest kept for “更多”."""
+        """The reply, cut to `max_bytes` with the rest kept for “更多”.
+
+        Bookkeeping writes (when the chat last wrote, FAQ counts, “更多”) ride with the
+        message's next Redis round trip (`Stores.deferred`), or go together at the end."""
+        with self.ctx.stores.deferred():
+            return self._answer(msg, max_bytes)
+
+    def _answer(self, msg: Message, max_bytes: int | None) -> Answer:
         reply = self.handle(msg)
         page = paginate(reply, None if reply.silent else max_bytes)
         # A later short answer leaves "更多" alone: it still means the long one.

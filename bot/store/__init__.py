@@ -5,6 +5,7 @@ redis-py or builds a key: the rest of the bot sees only these named operations.
 """
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import redis
@@ -12,6 +13,7 @@ import redis
 from ..clock import SHANGHAI, Clock
 from ..settings import Settings
 from .attempts import BindAttempts
+from .batch import deferred
 from .conversation import ConversationStore
 from .deliveries import TAKEN_OVER, DeliveryLog
 from .guard import StoreUnavailable
@@ -115,6 +117,10 @@ class Stores:
             turns=TurnLog(client, keys, handoff.context_turns, handoff.context_ttl),
             tickets=TicketStore(client, keys),
         )
+
+    def deferred(self) -> AbstractContextManager[None]:
+        """While one message is answered: bookkeeping writes ride with its next round trip."""
+        return deferred(self.client)
 
     def ping(self) -> bool:
         """True while Redis answers (at once False while the breaker says it does not)."""

@@ -147,8 +147,9 @@ class WeChatChannel:
         return self.holding_text
 
     def _answer_now(self, msg: Message, delivery: str, replay_until: float) -> str:
-        text = self._text(msg)
-        self.deliveries.done(CHANNEL, delivery, replay_until, reply=text)
+        with self.ctx.stores.deferred():     # the message's bookkeeping goes with `done`
+            text = self._text(msg)
+            self.deliveries.done(CHANNEL, delivery, replay_until, reply=text)
         return text
 
     def _holding(self, delivery: str, replay_until: float) -> None:
