@@ -22,6 +22,7 @@ from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.replies import TextReply, TransferCustomerServiceReply
 from wechatpy.utils import check_signature
 
+from ... import metrics
 from ...context import BotContext
 from ...dispatcher import Dispatcher
 from ...message import Message
@@ -133,6 +134,7 @@ class WeChatChannel:
 
         deliveries = self.deliveries
         if not deliveries.claim(CHANNEL, delivery, self.lease):
+            metrics.dedup_retry(CHANNEL)
             first = deliveries.wait_for_reply(CHANNEL, delivery, min(self.wait_for_first, left()),
                                               self.lease)
             if first is not TAKEN_OVER:
