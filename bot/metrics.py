@@ -19,6 +19,7 @@ from typing import Callable, Iterator
 
 from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter,
                                Histogram, generate_latest)
+from prometheus_client import values
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
@@ -47,24 +48,43 @@ REDIS_ERRORS = Counter("bot_redis_errors_total", "Redis calls that failed: timeo
                        "breaker is open)", ["kind"])
 
 
+_mode_known = False
+
+
+def _follow_environment() -> None:
+    """prometheus_client picks in-memory or file-backed values when it is imported; a
+    `serve --workers` parent sets PROMETHEUS_MULTIPROC_DIR after importing the bot, so
+    the choice is made again at the first count (every metric here is labelled: its
+    values are created at their first count, after this)."""
+    global _mode_known
+    if not _mode_known:
+        _mode_known = True
+        values.ValueClass = values.get_value_class()
+
+
 def message(channel: str, outcome: str, seconds: float) -> None:
+    _follow_environment()
     MESSAGES.labels(channel, outcome).inc()
     REPLY_SECONDS.labels(channel).observe(seconds)
 
 
 def dedup_retry(channel: str) -> None:
+    _follow_environment()
     DEDUP_RETRIES.labels(channel).inc()
 
 
 def send(channel: str, result: str) -> None:
+    _follow_environment()
     SENDS.labels(channel, result).inc()
 
 
 def kb_reload(ok: bool) -> None:
+    _follow_environment()
     KB_RELOADS.labels("ok" if ok else "failed").inc()
 
 
 def redis_error(kind: str) -> None:
+    _follow_environment()
     REDIS_ERRORS.labels(kind).inc()
 
 

@@ -149,3 +149,26 @@ def test_worker_processes_are_added_up_in_multiprocess_mode(tmp_path):
     assert value(samples, "bot_outbox_depth", state="queued") == 0
     assert value(samples, "bot_dedup_retries_total", channel="wechat") == 0
     assert json.dumps(out).count("oWorker") == 0
+
+
+LATE = textwrap.dedent("""
+    import os, sys
+    sys.path.insert(0, {root!r})
+    from bot import metrics            # imported first, as the serve --workers parent does
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = {path!r}
+    metrics.send("wechat", "sent")     # its sender counts after that
+""")
+
+
+def test_a_parent_that_sets_the_directory_after_importing_still_counts_into_it(tmp_path):
+    prom_dir = tmp_path / "prom"
+    prom_dir.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+    subprocess.run([sys.executable, "-c", LATE.format(root=str(ROOT), path=str(prom_dir))],
+                   env=env, cwd=ROOT, check=True, timeout=300)
+    scrape = ("import sys; sys.path.insert(0, %r); from bot import metrics; "
+              "sys.stdout.write(metrics.exposition(None)[0].decode())" % str(ROOT))
+    out = subprocess.run([sys.executable, "-c", scrape], cwd=ROOT, check=True, timeout=300,
+                         env={**env, "PROMETHEUS_MULTIPROC_DIR": str(prom_dir)},
+                         capture_output=True, text=True).stdout
+    assert value(parse(out), "bot_sends_total", channel="wechat", result="sent") == 1
