@@ -12,11 +12,11 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Mapping
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
-from . import jobpage
+from . import jobpage, metrics
 from .admin import admin_blueprint, refuse_unauthorized
 from .httperrors import chinese_message
 from .console.web import install as install_console
@@ -128,6 +128,16 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     @app.get("/healthz")
     def healthz():
         return jsonify(health_report(ctx))
+
+    outbox = metrics.OutboxCollector(lambda: (
+        ctx.stores.outbox.backlog(),
+        ctx.stores.outbox.oldest_waiting_age(ctx.clock.now().timestamp())))
+
+    @app.get("/metrics")
+    def prometheus_metrics():
+        """Prometheus text format, no login: nginx keeps it to the monitoring host (README)."""
+        body, content_type = metrics.exposition(outbox)
+        return Response(body, content_type=content_type)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

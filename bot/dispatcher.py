@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Sequence
 
+from . import metrics
 from .context import BotContext
 from .handlers import HANDLERS, HOOKS
 from .handlers.base import Handler, Hook
@@ -70,6 +71,17 @@ class Answer:
         return "" if self.reply.silent else self.page.text
 
 
+def _outcome(handler: str, found: object, reply: Reply) -> str:
+    """How /metrics counts a handled message: the FAQ's own decision when it answered
+    (its match carries a `result`), a decline wherever it came from, else by handler."""
+    if reply.declined:
+        return "declined"
+    if handler == "faq":
+        decision = getattr(getattr(found, "result", None), "decision", "answer")
+        return "suggested" if decision == "suggest" else "answered"
+    return {"events": "event", "media": "media", "fallback": "declined"}.get(handler, "command")
+
+
 class Dispatcher:
     def __init__(self, ctx: BotContext, handlers: Sequence[Handler] = HANDLERS,
                  hooks: Sequence[Hook] = HOOKS) -> None:
@@ -93,6 +105,10 @@ class Dispatcher:
             log.warning("could not record a %s student as seen", msg.channel, exc_info=True)
 
     def handle(self, msg: Message) -> Reply:
+        return self._handle(msg)[0]
+
+    def _handle(self, msg: Message) -> tuple[Reply, str]:
+        """The reply and its outcome for /metrics (`metrics.OUTCOMES`)."""
         # Halves of UTF-16 pairs or undecoded bytes (a terminal paste cut mid-character,
         # a platform's JSON) cannot be encoded: for Redis, OpenCC or a log line they are
         # made whole or replaced here, once, before anything reads the text.
@@ -102,9 +118,9 @@ class Dispatcher:
         if msg.kind == "text":
             msg = replace(msg, text=clean_text(msg.text))
         if len(msg.text) > limit:
-            reply = too_long_reply(len(msg.text), limit)
+            reply, outcome = too_long_reply(len(msg.text), limit), "declined"
         else:
-            reply = self._route(msg)
+            reply, outcome = self._route(msg)
         for hook in self.hooks:
             try:
                 reply = hook.after(msg, self.ctx, reply)
@@ -112,27 +128,36 @@ class Dispatcher:
                 _warn_unavailable(f"hook {hook.name} skipped")
             except Exception:
                 log.exception("hook %s failed on a %s message", hook.name, msg.channel)
-        return reply
+        return reply, outcome
 
-    def _route(self, msg: Message) -> Reply:
+    def _route(self, msg: Message) -> tuple[Reply, str]:
         for handler in self.handlers:
             try:
                 found = handler.match(msg, self.ctx)
                 if found is None or found is False:
                     continue
-                return handler.handle(msg, self.ctx, found)
+                reply = handler.handle(msg, self.ctx, found)
+                return reply, _outcome(handler.name, found, reply)
             except StoreUnavailable:
                 _warn_unavailable(f"handler {handler.name}")
-                return BUSY_REPLY
+                return BUSY_REPLY, "busy"
             except Exception:
                 log.exception("handler %s failed on a %s %s message", handler.name,
                               msg.channel, msg.kind)
-                return ERROR_REPLY
-        return ERROR_REPLY
+                return ERROR_REPLY, "error"
+        return ERROR_REPLY, "error"
 
     def answer(self, msg: Message, max_bytes: int | None = None) -> Answer:
-        """The reply, cut to `max_bytes` with the rest kept for “更多”."""
-        reply = self.handle(msg)
+        """The reply, cut to `max_bytes` with the rest kept for “更多”.
+
+        Bookkeeping writes (when the chat last wrote, FAQ counts, “更多”) ride with the
+        message's next Redis round trip (`Stores.deferred`), or go together at the end."""
+        with self.ctx.stores.deferred():
+            return self._answer(msg, max_bytes)
+
+    def _answer(self, msg: Message, max_bytes: int | None) -> Answer:
+        elapsed = metrics.timer()
+        reply, outcome = self._handle(msg)
         page = paginate(reply, None if reply.silent else max_bytes)
         # A later short answer leaves "更多" alone: it still means the long one.
         more = More("text", page.rest) if page.rest else reply.more
@@ -143,4 +168,5 @@ class Dispatcher:
                 _warn_unavailable("the rest of a long answer was not kept")
             except Exception:
                 log.exception("could not keep what “更多” goes on with")
+        metrics.message(msg.channel, outcome, elapsed())
         return Answer(reply, page)

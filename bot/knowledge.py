@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from . import metrics
 from .kb.filecache import FileCache
 from .kb.keep import KeptKnowledge
 from .kb.loader import LoadResult, Problem, load_kb, watched_files
@@ -95,6 +96,7 @@ class KnowledgeProvider:
                 self._keep.discard(source)
             self._fingerprint = fingerprint
             self.last_problems = result.problems
+            metrics.kb_reload(result.kb is not None)
             for p in result.problems:
                 (log.warning if p.warning else log.error)("%s", p)
             if result.kb is None:

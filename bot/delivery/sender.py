@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Iterator, Mapping
 
+from .. import metrics
 from ..clock import Clock
 from ..push.quiet import QuietHours
 from ..settings import SenderSettings
@@ -130,6 +131,8 @@ class Sender:
         try:
             disposition = self.decide(entry)
             self.outbox.apply(entry, disposition)
+            if disposition.stat:            # LEAVE: another sender's, nothing happened here
+                metrics.send(entry.notice.channel, disposition.stat.partition(":")[0])
             return disposition.stat
         finally:
             with self._lock:
@@ -147,6 +150,7 @@ class Sender:
         except Exception:
             log.exception("could not process outbox entry %s; it stays pending for a retry",
                           entry.entry_id)
+        metrics.send(entry.notice.channel, "error")
         return "error"
 
     # -- liveness ----------------------------------------------------------------------------

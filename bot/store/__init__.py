@@ -5,6 +5,7 @@ redis-py or builds a key: the rest of the bot sees only these named operations.
 """
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import redis
@@ -13,6 +14,7 @@ from ..clock import SHANGHAI, Clock
 from ..settings import Settings
 from .attempts import BindAttempts
 from .backup import BackupError, Backups
+from .batch import deferred
 from .conversation import ConversationStore
 from .deliveries import TAKEN_OVER, DeliveryLog
 from .guard import StoreUnavailable
@@ -120,6 +122,10 @@ class Stores:
     def backups(self) -> Backups:
         """Backup and restore of everything this namespace holds."""
         return Backups(self.client, self.keys)
+
+    def deferred(self) -> AbstractContextManager[None]:
+        """While one message is answered: bookkeeping writes ride with its next round trip."""
+        return deferred(self.client)
 
     def ping(self) -> bool:
         """True while Redis answers (at once False while the breaker says it does not)."""

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 import redis
 
 from ..records import StudentKey
+from .batch import write
 from .keys import Keys
 
 AWAITS_TEXT = "awaits_text"     # a dialog's state with this set takes free text as its answer
@@ -55,11 +56,10 @@ class ConversationStore:
     def set_more(self, student: StudentKey, kind: str, value: str) -> None:
         """What “更多” goes on with: `kind` "text" and the rest of a long answer, or a
         list's name and what its next page needs."""
-        key = self.keys.more(student)
-        if value:
-            self.r.set(key, json.dumps([kind, value], ensure_ascii=False), ex=self.more_ttl)
-        else:
-            self.r.delete(key)
+        key, ttl = self.keys.more(student), self.more_ttl
+        payload = json.dumps([kind, value], ensure_ascii=False) if value else None
+        # Sent with the message's next round trip (`batch`), before its reply leaves.
+        write(self.r, lambda pipe: pipe.set(key, payload, ex=ttl) if payload else pipe.delete(key))
 
     def take_more(self, student: StudentKey) -> tuple[str, str] | None:
         """(kind, value) of what “更多” goes on with, removed so it is not sent twice."""

@@ -17,6 +17,7 @@ from typing import Callable
 
 import redis
 
+from .batch import queued_pipeline, run
 from .guard import StoreUnavailable
 from .keys import Keys
 from .local import LocalTtlMap
@@ -55,11 +56,11 @@ class DeliveryLog:
         reply_key = self.keys.delivery_reply(channel, delivery_id)
         keep = max(until - self.now(), self.reply_ttl, 1.0)
         try:
-            pipe = self.r.pipeline(transaction=False)
+            pipe, skip = queued_pipeline(self.r)     # the message's bookkeeping rides along
             pipe.set(key, DONE, px=int(keep * 1000))
             if reply is not None:
                 pipe.set(reply_key, reply, ex=self.reply_ttl, nx=keep_reply)
-            pipe.execute()
+            run(pipe, skip)
         except StoreUnavailable:
             self.local.set(key, DONE, keep)
             if reply is not None:

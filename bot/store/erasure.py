@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..records import StudentKey
+from .batch import flush
 
 if TYPE_CHECKING:
     from . import Stores
@@ -30,6 +31,7 @@ class Erased:
 
 def erase_person(stores: "Stores", owner: StudentKey, chats: list[StudentKey],
                  student_no: str | None, name: str | None) -> Erased:
+    flush(stores.client)      # this message's own bookkeeping first, so it is erased too
     everyone = sorted({owner, *chats})
     for key in everyone:
         stores.conversation.forget(key)

@@ -19,6 +19,8 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from .. import metrics
+
 log = logging.getLogger(__name__)
 
 
@@ -28,6 +30,16 @@ class RedisDown(redis.ConnectionError):
 
 # What "Redis is not there" looks like to a caller; a ResponseError (a bug) is not in it.
 StoreUnavailable = (redis.ConnectionError, redis.TimeoutError)
+
+
+def counted(exc: Exception) -> Exception:
+    """`exc` counted once for /metrics (a failed connect inside a send is one error)."""
+    if not getattr(exc, "_bot_counted", False):
+        exc._bot_counted = True  # type: ignore[attr-defined]
+        kind = ("fast" if isinstance(exc, RedisDown)
+                else "timeout" if isinstance(exc, redis.TimeoutError) else "connection")
+        metrics.redis_error(kind)
+    return exc
 
 
 def no_retry_on_timeout() -> Retry:
@@ -58,7 +70,7 @@ class Breaker:
             if self._prober is None and self.monotonic() >= self._open_until:
                 self._prober = me          # one call tries; the others keep failing fast
                 return
-        raise RedisDown(f"Redis is not answering ({self.last_error})")
+        raise counted(RedisDown(f"Redis is not answering ({self.last_error})"))
 
     def answered(self) -> None:
         if self._open_until is None:
@@ -93,7 +105,7 @@ def guarded(connection_class: type, breaker: Breaker) -> type:
             try:
                 return super().connect(*args, **kwargs)
             except StoreUnavailable as exc:
-                breaker.failed(exc)
+                breaker.failed(counted(exc))
                 raise
 
         def send_packed_command(self, *args, **kwargs):
@@ -101,7 +113,7 @@ def guarded(connection_class: type, breaker: Breaker) -> type:
             try:
                 return super().send_packed_command(*args, **kwargs)
             except StoreUnavailable as exc:
-                breaker.failed(exc)
+                breaker.failed(counted(exc))
                 raise
 
         def read_response(self, *args, **kwargs):
@@ -111,7 +123,7 @@ def guarded(connection_class: type, breaker: Breaker) -> type:
                 breaker.answered()
                 raise
             except StoreUnavailable as exc:
-                breaker.failed(exc)
+                breaker.failed(counted(exc))
                 raise
             breaker.answered()
             return response

@@ -2,12 +2,14 @@
 
 Ids are stable, so hit counts survive edits. Daily outcomes (answered, a "您是不是想问"
 list, declined) feed the console's dashboard; days are Asia/Shanghai dates. A count is
-not worth an answer: while Redis is down, nothing is counted.
+not worth an answer: while Redis is down, nothing is counted. Counts go with the
+message's next round trip (`batch`).
 """
 from __future__ import annotations
 
 import redis
 
+from .batch import write
 from .guard import StoreUnavailable
 from .keys import Keys
 
@@ -17,8 +19,9 @@ class FaqStats:
         self.r, self.keys = client, keys
 
     def hit(self, faq_id: str) -> None:
+        key = self.keys.faq_hits()
         try:
-            self.r.hincrby(self.keys.faq_hits(), faq_id, 1)
+            write(self.r, lambda pipe: pipe.hincrby(key, faq_id, 1))
         except StoreUnavailable:
             pass
 
@@ -28,11 +31,12 @@ class FaqStats:
     def outcome(self, day: str, decision: str) -> None:
         """Count one question of `day` that ended in `decision` (answer, suggest, decline)."""
         key = self.keys.question_outcomes(day)
-        pipe = self.r.pipeline(transaction=False)
-        pipe.hincrby(key, decision, 1)
-        pipe.expire(key, 400 * 86400)
+
+        def op(pipe) -> None:
+            pipe.hincrby(key, decision, 1)
+            pipe.expire(key, 400 * 86400)
         try:
-            pipe.execute()
+            write(self.r, op)
         except StoreUnavailable:
             pass
 

@@ -10,6 +10,7 @@ from typing import Iterator
 import redis
 
 from ..records import StudentKey
+from .batch import write
 from .keys import Keys
 
 
@@ -18,7 +19,9 @@ class StudentDirectory:
         self.r, self.keys = client, keys
 
     def seen(self, student: StudentKey, at: float) -> None:
-        self.r.zadd(self.keys.students_seen(), {student.encode(): at})
+        """Noted with the message's next round trip when inside `batch.deferred`."""
+        key, member = self.keys.students_seen(), student.encode()
+        write(self.r, lambda pipe: pipe.zadd(key, {member: at}))
 
     def everyone(self) -> Iterator[tuple[StudentKey, float]]:
         for member, score in self.r.zscan_iter(self.keys.students_seen(), count=5000):

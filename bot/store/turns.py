@@ -2,7 +2,7 @@
 
 Kept for a short while only (a TTL), for two uses: the staff card of a student who asks
 for a person shows what they just asked; two declines in a row make the bot offer a
-person. Recording is one round trip per message. When a chat last wrote is kept by the
+person. Recording is one round trip per message, with the message's other bookkeeping. When a chat last wrote is kept by the
 student directory (`students.py`), the one record of it.
 """
 from __future__ import annotations
@@ -13,22 +13,11 @@ from dataclasses import dataclass
 import redis
 
 from ..records import StudentKey
+from .batch import queued_pipeline, run
 from .keys import Keys
 
 TEXT_LIMIT = 300
 
-# One call per message (this runs for every message, so it is one round trip and one
-# command): keep the turn, reset or keep the declines, and say how many notices are held
-# for the chat (the outbox's list, read here to save a trip).
-_RECORD = """
-if tonumber(ARGV[1]) > 0 then
-  redis.call('LPUSH', KEYS[1], ARGV[2])
-  redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[1]) - 1)
-  redis.call('EXPIRE', KEYS[1], ARGV[3])
-end
-if ARGV[4] == '0' then redis.call('DEL', KEYS[2]) end
-return redis.call('LLEN', KEYS[3])
-"""
 
 
 @dataclass(frozen=True)
@@ -40,14 +29,24 @@ class Turn:
 class TurnLog:
     def __init__(self, client: redis.Redis, keys: Keys, keep: int, ttl: int) -> None:
         self.r, self.keys, self.keep, self.ttl = client, keys, keep, ttl
-        self._record = client.register_script(_RECORD)
 
     def record(self, chat: StudentKey, said: str, answer: str, declined: bool) -> int:
-        """Note one exchange; returns how many notices wait for this chat (`Outbox.held_count`)."""
+        """Note one exchange; returns how many notices wait for this chat (`Outbox.held_count`).
+
+        One round trip for every message, shared with its queued bookkeeping (`batch`):
+        keep the turn, reset or keep the declines, and read how many notices are held
+        for the chat (the outbox's list, read here to save a trip)."""
         turn = json.dumps([said[:TEXT_LIMIT], answer[:TEXT_LIMIT]], ensure_ascii=False)
-        return int(self._record(
-            keys=[self.keys.turns(chat), self.keys.declines(chat), self.keys.held(chat)],
-            args=[self.keep, turn, self.ttl, "1" if declined else "0"]))
+        pipe, skip = queued_pipeline(self.r)
+        if self.keep > 0:
+            key = self.keys.turns(chat)
+            pipe.lpush(key, turn)
+            pipe.ltrim(key, 0, self.keep - 1)
+            pipe.expire(key, self.ttl)
+        if not declined:
+            pipe.delete(self.keys.declines(chat))
+        pipe.llen(self.keys.held(chat))
+        return int(run(pipe, skip)[-1])
 
     def recent(self, chat: StudentKey) -> list[Turn]:
         """The kept turns, oldest first."""

@@ -24,6 +24,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
 
+from ... import metrics
 from ...context import BotContext
 from ...dispatcher import Answer, Dispatcher
 from ...handoff.desk import StaffDesk
@@ -163,7 +164,10 @@ class FeishuChannel:
 
     def _claim(self, item: Inbound | StaffAction) -> bool:
         """First delivery of both its event_id and message_id; retries act never."""
-        return self.ctx.stores.deliveries.claim_all(CHANNEL, item.delivery_ids, ACK_LEASE)
+        if self.ctx.stores.deliveries.claim_all(CHANNEL, item.delivery_ids, ACK_LEASE):
+            return True
+        metrics.dedup_retry(CHANNEL)
+        return False
 
     def _run(self, work: Any, item: Inbound | StaffAction, replay_until: float) -> None:
         """Staff work off the request path, tracked like answers (`wait_idle`)."""

@@ -22,11 +22,12 @@ from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.replies import TextReply, TransferCustomerServiceReply
 from wechatpy.utils import check_signature
 
+from ... import metrics
 from ...context import BotContext
 from ...dispatcher import Dispatcher
 from ...message import Message
 from ...store import TAKEN_OVER, StoreUnavailable
-from .inbound import CHANNEL, delivery_id, parse, safe_xml, to_message  # noqa: F401
+from .inbound import CHANNEL, delivery_id, parse, read_xml, to_message  # noqa: F401
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +92,10 @@ class WeChatChannel:
         encrypted = request.args.get("encrypt_type", "raw").lower() == "aes"
         if self.safe_mode and not encrypted:
             abort(403, "safe mode: only encrypted messages are accepted")
-        xml = safe_xml(request.get_data(cache=False))
+        fields = read_xml(request.get_data(cache=False))
         if encrypted:
-            xml = self._decrypt(xml, timestamp, nonce)
-        parsed, msg, delivery = parse(xml)
+            fields = self._decrypt(fields, timestamp, nonce)
+        parsed, msg, delivery = parse(fields)
         text = self._answer(msg, delivery, signed_at + self.max_age, deadline)
         if not text:
             return Response("success", mimetype="text/plain")
@@ -107,19 +108,20 @@ class WeChatChannel:
         return Response(reply, mimetype="application/xml")
 
     # -- pieces ----------------------------------------------------------------------------
-    def _decrypt(self, xml: str, timestamp: str, nonce: str) -> str:
+    def _decrypt(self, envelope: dict, timestamp: str, nonce: str) -> dict:
+        """The inner message's fields; wechatpy takes the envelope as the dict already read."""
         if self.crypto is None:
             abort(400, "encrypted message but WECHAT_ENCODING_AES_KEY/WECHAT_APPID not set")
         msg_signature = request.args.get("msg_signature")
         if not msg_signature:
             abort(400, "missing msg_signature")
         try:
-            plain = self.crypto.decrypt_message(xml, msg_signature, timestamp, nonce)
+            plain = self.crypto.decrypt_message(envelope, msg_signature, timestamp, nonce)
         except InvalidSignatureException:
             abort(403, "invalid msg_signature")
         except Exception:  # bad base64, padding, length or app id: all mean "not for us"
             abort(400, "cannot decrypt")
-        return safe_xml(plain.encode("utf-8"))
+        return read_xml(plain.encode("utf-8"))
 
     def _answer(self, msg: Message, delivery: str, replay_until: float, deadline: float) -> str:
         """Answer once per delivery; a platform retry gets the first answer, never a second.
@@ -132,6 +134,7 @@ class WeChatChannel:
 
         deliveries = self.deliveries
         if not deliveries.claim(CHANNEL, delivery, self.lease):
+            metrics.dedup_retry(CHANNEL)
             first = deliveries.wait_for_reply(CHANNEL, delivery, min(self.wait_for_first, left()),
                                               self.lease)
             if first is not TAKEN_OVER:
@@ -146,8 +149,9 @@ class WeChatChannel:
         return self.holding_text
 
     def _answer_now(self, msg: Message, delivery: str, replay_until: float) -> str:
-        text = self._text(msg)
-        self.deliveries.done(CHANNEL, delivery, replay_until, reply=text)
+        with self.ctx.stores.deferred():     # the message's bookkeeping goes with `done`
+            text = self._text(msg)
+            self.deliveries.done(CHANNEL, delivery, replay_until, reply=text)
         return text
 
     def _holding(self, delivery: str, replay_until: float) -> None:
