@@ -87,6 +87,20 @@ def test_logins_are_rate_limited_per_name(console):
     assert blocked.status_code == 429 and "15 分钟" in blocked.get_data(as_text=True)
 
 
+def test_behind_a_local_proxy_one_address_typing_wrong_does_not_lock_out_the_office(console):
+    _, app = console
+    guesser, colleague = ConsoleUser(app), ConsoleUser(app)
+    for user, real in ((guesser, "10.20.1.7"), (colleague, "10.20.3.9")):
+        user.http.environ_base = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_REAL_IP": real}
+    for n in range(5):
+        assert guesser.login(f"nobody{n}", "guess").status_code == 401     # five names, one address
+    assert guesser.login("laoshi", PASSWORD).status_code == 429          # that address waits
+    assert colleague.login("laoshi", PASSWORD).status_code in (200, 302)  # the office does not
+    outsider = ConsoleUser(app)                                           # not from the proxy:
+    outsider.http.environ_base = {"REMOTE_ADDR": "10.20.1.7", "HTTP_X_REAL_IP": "10.99.0.1"}
+    assert outsider.login("laoshi", PASSWORD).status_code == 429          # the header is ignored
+
+
 def test_a_post_without_the_csrf_token_is_refused(console):
     ctx, app = console
     user = logged_in(app)
