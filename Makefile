@@ -37,7 +37,7 @@ test: $(STAMP) browser
 	$(PY) -m bot kb eval tests/data/kb_cases_blind.yaml --min-accuracy 0.96 --min-faq-accuracy 0.96 --min-declined 0.95 --max-offtopic-direct 0.03
 	$(PY) -m bot kb eval --kb tests/data/kb_other_school tests/data/kb_other_school_cases.yaml --min-accuracy 0.88 --min-faq-accuracy 0.89 --min-declined 0.80 --min-kind 0.74 --max-offtopic-direct 0.05
 	$(PY) -m bot kb eval --kb tests/data/kb_other_school --drop-similar tests/data/kb_other_school_cases.yaml --min-accuracy 0.86
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist worksteal
 
 bench: $(STAMP)
 	$(PY) -m bench
