@@ -306,8 +306,6 @@ def test_staff_cli_adds_lists_and_removes_accounts(tmp_path):
     from .support.builders import SERVER_URL, server_client
     from .support.clients import run_cli
     client = server_client()
-    if client is None:
-        pytest.skip("the CLI test shares the Redis server with a subprocess")
     ns = f"test-staff-{uuid.uuid4().hex[:8]}"
     env = {"REDIS_URL": SERVER_URL, "BOT_REDIS__NAMESPACE": ns}
     try:

@@ -161,8 +161,6 @@ def test_job_schema_knows_the_headers_design_lists():
 
 def test_cli_import_exits_1_when_any_row_is_rejected_and_dry_run_writes_nothing(tmp_path):
     client = server_client()
-    if client is None:
-        pytest.skip("the CLI test shares the Redis server with a subprocess")
     ns = f"test-cli-{uuid.uuid4().hex[:8]}"
     env = {"REDIS_URL": SERVER_URL, "BOT_REDIS__NAMESPACE": ns, "PATH": os.environ["PATH"]}
     good, bad = tmp_path / "good.xlsx", tmp_path / "bad.csv"

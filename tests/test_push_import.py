@@ -67,8 +67,6 @@ def test_yaml_and_json_rows_are_reported_by_line(ctx, tmp_path):
 
 def test_cli_import_and_push_run_dry_run(tmp_path):
     client = server_client()
-    if client is None:
-        pytest.skip("the CLI test shares the Redis server with a subprocess")
     ns = f"test-cli-{uuid.uuid4().hex[:8]}"
     path = tmp_path / "jobs.csv"
     path.write_text(CSV, encoding="utf-8")

@@ -67,8 +67,6 @@ def test_xlsx_yaml_and_json_read_the_same(ctx, tmp_path):
 
 def test_cli_roster_import_exits_1_when_any_row_is_rejected(tmp_path):
     client = server_client()
-    if client is None:
-        pytest.skip("the CLI test shares the Redis server with a subprocess")
     ns = f"test-cli-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "REDIS_URL": SERVER_URL, "BOT_REDIS__NAMESPACE": ns}
     good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
