@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from ..clock import SHANGHAI, Clock
+from ..clock import SHANGHAI
 from ..context import build_context
 from ..store import BackupError
 from .common import config_for
@@ -30,7 +30,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     ctx = build_context(config_for(args))
     target = Path(args.file)
     tmp = target.with_name(target.name + ".part")
-    created = Clock().now().astimezone(SHANGHAI).isoformat(timespec="seconds")
+    created = ctx.clock.now().astimezone(SHANGHAI).isoformat(timespec="seconds")
     try:
         with open(tmp, "wb") as out:
             summary = ctx.stores.backups().write(out, created)
