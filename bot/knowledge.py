@@ -28,6 +28,7 @@ from .kb.model import KnowledgeBase
 from .nlp.builder import MatcherBuilder
 from .nlp.matcher import FaqMatcher
 from .nlp.thresholds import SelfTest
+from .building import building
 from .memory import release_memory
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,8 @@ class KnowledgeProvider:
         with self._lock:
             fingerprint = self._stat()
             source = self._keep.stage() if self._keep else self.kb_dir
-            result = load_kb(source, today=self._today(), cache=self.files)
+            with building(freeze=True):
+                result = load_kb(source, today=self._today(), cache=self.files)
             if self._keep and result.kb is None:
                 self._keep.discard(source)
             self._fingerprint = fingerprint
@@ -117,7 +119,8 @@ class KnowledgeProvider:
                 if expired:
                     log.warning("这些问答已过有效期（valid_until），回答时会提醒学生核实：%s",
                                 "、".join(expired))
-            quick = self.builder.quick(kb)
+            with building(freeze=True):
+                quick = self.builder.quick(kb)
             self._current = Loaded(kb, quick)
             self.last_loaded_at = time.time()
             self._version += 1
@@ -149,7 +152,8 @@ class KnowledgeProvider:
     def _complete(self, kb: KnowledgeBase, quick: FaqMatcher, version: int) -> None:
         """Add meaning and the knowledge base's own thresholds, unless a newer KB came."""
         try:
-            matcher, report = self.builder.full(kb, quick)
+            with building(freeze=True):
+                matcher, report = self.builder.full(kb, quick)
         except Exception:
             log.exception("could not add the meaning model; answering on words alone")
             return

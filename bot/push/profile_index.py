@@ -10,12 +10,12 @@ neither passes everyone, the others are checked once per (major, degree).
 """
 from __future__ import annotations
 
-import gc
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+from ..building import building
 from ..records import StudentKey
 from ..store.profiles import ProfileStore
 from .fit import Dimension, JobFacets, ProfileTerms, fits, major_fits, parse_intent, reason
@@ -44,12 +44,11 @@ class ProfileIndex:
     @classmethod
     def from_entries(cls, entries: Iterable[tuple[StudentKey, str]]) -> "ProfileIndex":
         """The index from the store's entries (`ProfileTerms.to_entry`), each distinct
-        intention parsed once. The collector is paused meanwhile: a build makes a few
-        hundred thousand small objects, and collecting during it doubled its time."""
+        intention parsed once. The collector is paused meanwhile (`building`): a build
+        makes a few hundred thousand small objects, and collecting during it doubled its
+        time."""
         index = cls()
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with building():
             for owner, raw in entries:
                 degree, major, intent = raw.split("\t", 2)
                 group = index.groups.get(intent)
@@ -57,9 +56,6 @@ class ProfileIndex:
                     group = index._group(intent, parse_intent(intent)[1])
                 group.members.setdefault((major, int(degree)), []).append(owner)
                 index.size += 1
-        finally:
-            if paused:
-                gc.enable()
         return index
 
     def _group(self, intent: str, dims: tuple[Dimension, ...]) -> Group:
