@@ -62,7 +62,7 @@ def rows(matcher: FaqMatcher, cases: list[dict], force: str, names: tuple[str, .
     off-topic?). The columns are a dict, so tuning can try any subset of them."""
     out = []
     for case in cases:
-        a = matcher.analyzer.analyze(str(case["q"]))
+        a = matcher.focused(matcher.analyzer.analyze(str(case["q"])))
         lexical = matcher.index.scores(a)
         cand = lexical.shortlist() if lexical is not None else []
         sem = None

@@ -11,6 +11,7 @@ from bot.app import create_app
 from bot.kb.loader import load_kb
 from bot.kb.model import KnowledgeBase
 from bot.nlp.builder import MatcherBuilder
+from bot.nlp.focus import MEANING_CHARS, focus
 from bot.nlp.offtopic import offtopic_questions
 from bot.nlp.thresholds import derive, fingerprint
 
@@ -168,3 +169,27 @@ def test_healthz_says_how_questions_are_understood(make_ctx):
     assert understanding["ready"] is True and understanding["words_only"] is False
     assert "语义模型已加载" in understanding["meaning_model"]
     assert "先写一份情况说明" in wechat_client(app).ask("三方丢了咋办")
+
+
+def test_a_long_message_is_read_as_its_telling_clauses():
+    weights = {"三方协议": 5.0, "补办": 3.0}
+    weigh = lambda clause: sum(w for word, w in weights.items() if word in clause)  # noqa: E731
+    short = "三方协议丢了怎么补办"
+    assert focus(short, 20, weigh) == short
+    text = "今天天气很好 " * 6 + "三方协议丢了怎么补办 " + "室友打游戏好吵 " * 6 + "能补办吗"
+    kept = focus(text, 20, weigh)
+    assert len(kept) <= 20
+    assert kept == "三方协议丢了怎么补办 能补办吗"        # the heaviest clauses, in the student's order
+    blob = "啊" * 300                                   # no punctuation at all: cut, never longer
+    assert len(focus(blob, 20, weigh)) <= 20
+
+
+def test_a_question_buried_in_a_long_paste_is_still_answered(sample):
+    chatter = ("最近天气一直下雨，楼下的猫又生了一窝小猫，室友天天熬夜打游戏吵得我睡不着，"
+               "周末还想去看场电影放松一下，")
+    text = chatter * 8 + "我那份签好的三方协议搬家的时候弄丢了，能补办吗？" + chatter * 8
+    assert 800 < len(text) <= 1000                      # under the message limit, far over the model's
+    read = sample.focused(sample.analyzer.analyze(text)).repaired
+    assert len(read) <= MEANING_CHARS and "三方" in read
+    result = sample.match(text)
+    assert result.best.id == "tripartite-lost" and result.decision != "decline"

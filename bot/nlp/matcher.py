@@ -18,6 +18,7 @@ import numpy as np
 from ..kb.model import KnowledgeBase
 from .analyzer import Analysis, Analyzer
 from .features import columns, covers
+from .focus import MEANING_CHARS, focus
 from .index import LexicalIndex, LexicalScores
 from .model import LEXICAL, SEMANTIC, Candidate, ConfidenceModel, MatchResult, Thresholds, decide
 from .semantic import Meaning, SemanticIndex, SemanticScores
@@ -45,6 +46,18 @@ class FaqMatcher:
     def _prepare(self, text: str) -> str:
         """What the meaning model reads: normalized, homophones repaired, own words kept."""
         return self.analyzer.analyze(text, remember=True).repaired
+
+    def focused(self, a: Analysis) -> Analysis:
+        """The question itself, or of a long message the clauses with this knowledge
+        base's most specific words (`focus.py`): what words and meaning both compare."""
+        if len(a.repaired) <= MEANING_CHARS:
+            return a
+        return self.analyzer.analyze(focus(a.repaired, MEANING_CHARS, self._weigh))
+
+    def _weigh(self, clause: str) -> float:
+        """How well the clause alone matches its closest entry, by words."""
+        scores = self.index.scores(self.analyzer.analyze(clause))
+        return float(scores.pre.max()) if scores is not None else 0.0
 
     def with_thresholds(self, thresholds: Thresholds) -> "FaqMatcher":
         """The same indexes under other thresholds (no rebuild)."""
@@ -83,7 +96,7 @@ class FaqMatcher:
             if hit is not None:
                 self._recent.move_to_end(key)
                 return hit
-        a = self.analyzer.analyze(text)
+        a = self.focused(self.analyzer.analyze(text))
         candidates, semantic = self.rank(a)
         candidates = candidates[:limit]
         result = MatchResult(a, tuple(candidates), decide(candidates, self.thresholds, a), semantic)
