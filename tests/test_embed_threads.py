@@ -5,6 +5,7 @@ a first build it must exit once it says it has stopped, not when the build is do
 """
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -53,3 +54,21 @@ def test_results_come_back_in_order_and_errors_reach_the_caller():
         return x
     with pytest.raises(ValueError, match="seven"):
         map_on_daemon_threads(fails_on_seven, list(range(20)), 2)
+
+
+def test_with_the_model_loaded_numpy_runs_each_matrix_product_on_one_thread():
+    """Workers already take every core; BLAS fanning out too made two of them fight."""
+    script = textwrap.dedent("""
+        import json
+        from threadpoolctl import threadpool_info
+        from bot.nlp.embed import load_embedder
+        embedder, _ = load_embedder()
+        assert embedder is not None
+        print(json.dumps([p["num_threads"] for p in threadpool_info()
+                          if p["user_api"] == "blas"]))
+    """)
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300, env={"PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    threads = json.loads(out.stdout.strip().splitlines()[-1])
+    assert threads and all(n == 1 for n in threads)

