@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
-from multiprocessing.queues import Queue
-from multiprocessing.synchronize import Barrier
 import os
 import random
 import socket
@@ -26,6 +24,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import yaml
@@ -93,7 +93,7 @@ def _together(url: str, mixes: list[list[str]], first_tag: int = 1,
              for k, m in enumerate(mixes)]
     for p in procs:
         p.start()
-    spans = [results.get() for _ in procs]
+    spans = [results.get(timeout=1800) for _ in procs]   # a crashed child: fail, not hang
     for p in procs:
         p.join()
     return sum(map(len, mixes)) / (max(e for _, e in spans) - min(s for s, _ in spans))

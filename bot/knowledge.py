@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import metrics
+from .building import building
 from .kb.filecache import FileCache
 from .kb.keep import KeptKnowledge
 from .kb.loader import LoadResult, Problem, load_kb, watched_files
@@ -28,7 +29,6 @@ from .kb.model import KnowledgeBase
 from .nlp.builder import MatcherBuilder
 from .nlp.matcher import FaqMatcher
 from .nlp.thresholds import SelfTest
-from .building import building
 from .memory import release_memory
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from bot.app import create_app
 from bot.kb.loader import load_kb
 from bot.kb.model import KnowledgeBase
 from bot.nlp.builder import MatcherBuilder
-from bot.nlp.focus import MEANING_CHARS, focus
+from bot.nlp.focus import FOCUS_CHARS, focus
 from bot.nlp.offtopic import offtopic_questions
 from bot.nlp.thresholds import derive, fingerprint
 
@@ -190,6 +190,6 @@ def test_a_question_buried_in_a_long_paste_is_still_answered(sample):
     text = chatter * 8 + "我那份签好的三方协议搬家的时候弄丢了，能补办吗？" + chatter * 8
     assert 800 < len(text) <= 1000                      # under the message limit, far over the model's
     read = sample.focused(sample.analyzer.analyze(text)).repaired
-    assert len(read) <= MEANING_CHARS and "三方" in read
+    assert len(read) <= FOCUS_CHARS and "三方" in read
     result = sample.match(text)
     assert result.best.id == "tripartite-lost" and result.decision != "decline"

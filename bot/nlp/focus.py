@@ -5,14 +5,14 @@ core): a 1,000-character paste took over a second, twice when the intents are ma
 too, and a few of them at once would keep every other student past WeChat's 5 seconds.
 Students' questions are short (the longest of our 1,290 test and dev questions is 87
 characters), so a longer message is read as its most telling clauses, those that alone
-match some entry best, in the order the student wrote them; by the words
-side too, which would otherwise weigh the question against all the chatter around it.
+match some entry best, in the order the student wrote them. Words read only these too:
+otherwise they would weigh the question against all the chatter around it.
 """
 from __future__ import annotations
 
 from typing import Callable
 
-MEANING_CHARS = 96     # longer than any question in our test and dev sets
+FOCUS_CHARS = 96     # characters; longer than any question in our test and dev sets
 
 
 def focus(text: str, limit: int, weigh: Callable[[str], float]) -> str:

@@ -18,7 +18,7 @@ import numpy as np
 from ..kb.model import KnowledgeBase
 from .analyzer import Analysis, Analyzer
 from .features import columns, covers
-from .focus import MEANING_CHARS, focus
+from .focus import FOCUS_CHARS, focus
 from .index import LexicalIndex, LexicalScores
 from .model import LEXICAL, SEMANTIC, Candidate, ConfidenceModel, MatchResult, Thresholds, decide
 from .semantic import Meaning, SemanticIndex, SemanticScores
@@ -48,11 +48,11 @@ class FaqMatcher:
         return self.analyzer.analyze(text, remember=True).repaired
 
     def focused(self, a: Analysis) -> Analysis:
-        """The question itself, or of a long message the clauses with this knowledge
-        base's most specific words (`focus.py`): what words and meaning both compare."""
-        if len(a.repaired) <= MEANING_CHARS:
+        """The question itself, or of a long message the clauses that alone match some
+        entry best (`focus.py`): what words and meaning both compare."""
+        if len(a.repaired) <= FOCUS_CHARS:
             return a
-        return self.analyzer.analyze(focus(a.repaired, MEANING_CHARS, self._weigh))
+        return self.analyzer.analyze(focus(a.repaired, FOCUS_CHARS, self._weigh))
 
     def _weigh(self, clause: str) -> float:
         """How well the clause alone matches its closest entry, by words."""
