@@ -9,9 +9,12 @@ background thread (measured on 2 idle cores, words only):
   while building it took 15 ms, and the build itself was about as fast.
 - The cyclic garbage collector. A build makes millions of small objects; each full
   collection walks all of them with the lock held (0.2–0.3 s each, several per build).
-  The collector is paused while building, and what was built is then frozen
-  (`gc.freeze`): the indexes hold no reference cycles (reference counting frees them
-  when they are replaced), so the collector has no reason ever to walk them again.
+  The collector is paused while building; at the end one collection of the young
+  objects frees the cycles the replies left meanwhile (about 14 objects a message),
+  and what survives is frozen (`gc.freeze`): the indexes hold no reference cycles
+  (reference counting frees them when they are replaced), so the collector never
+  walks them again. One pause per reload instead of several (0.3 s at 20,000 entries,
+  a few milliseconds at a few hundred), and nothing is leaked.
 
 Both settings are process-wide, so overlapping builds share one guard: the first to
 start changes them, the last to finish restores them.
@@ -37,9 +40,8 @@ def building(freeze: bool = False) -> Iterator[None]:
     """Pause the collector and switch threads often while the block builds.
 
     `freeze`: what exists when the last build ends is kept out of every later
-    collection; for long-lived results such as a knowledge base's indexes. (A cycle of
-    garbage made by a reply during the build is then never collected either: a few
-    objects per reload.)"""
+    collection, once the garbage made meanwhile is collected; for long-lived results
+    such as a knowledge base's indexes."""
     global _active, _saved, _freeze
     with _lock:
         if _active == 0:
@@ -57,6 +59,7 @@ def building(freeze: bool = False) -> Iterator[None]:
             if _active == 0:
                 enabled, interval = _saved
                 if _freeze:
+                    gc.collect(1)        # the young generations: what this build made
                     gc.freeze()
                 sys.setswitchinterval(interval)
                 if enabled:

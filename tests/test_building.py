@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import weakref
 
 import pytest
 
@@ -69,3 +70,19 @@ def test_reloads_good_and_broken_leave_the_settings_as_they_were(kb_copy):
     provider.reload()
     assert provider.errors
     assert _state() == before
+
+
+def test_garbage_left_during_a_long_lived_build_is_collected_not_frozen_forever():
+    class Node:
+        pass
+
+    built = Node()
+    left: list[weakref.ref] = []
+    with building(freeze=True):
+        for _ in range(200):              # what a reply leaves meanwhile: a cycle of garbage
+            a, b = Node(), Node()
+            a.other, b.other = b, a
+            left += [weakref.ref(a), weakref.ref(b)]
+        del a, b
+    assert all(ref() is None for ref in left)      # collected, not frozen with the build
+    assert gc.get_freeze_count() > 0 and isinstance(built, Node)
