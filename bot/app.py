@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
@@ -23,16 +23,12 @@ from .console.web import install as install_console
 from .clock import Clock
 from .config import ConfigError, load_config
 from .context import BotContext, build_context
+from .delivery.late import late_answers_to
 from .dispatcher import Dispatcher
 from .handoff.desk import StaffDesk
-from .message import Message
-from .records import Notice
 from .runtime import transports_for
 
 log = logging.getLogger(__name__)
-
-LateReply = Callable[[Message, str, str], None]
-
 
 class BoundedJSON(DefaultJSONProvider):
     """JSON nested deeper than Python can parse is a bad request, not a server error."""
@@ -76,17 +72,6 @@ def health_report(ctx: BotContext) -> dict[str, Any]:
     return body
 
 
-def late_answers_to(ctx: BotContext) -> LateReply | None:
-    """Where an answer goes that missed WeChat's 5 s: the outbox, as a customer-service
-    message, so the student still gets it. None when this bot cannot push on WeChat."""
-    if not ctx.config.can_push("wechat"):
-        return None
-
-    def deliver(msg: Message, delivery_id: str, text: str) -> None:
-        ctx.stores.outbox.enqueue(Notice.late_answer(msg.student, delivery_id, text))
-    return deliver
-
-
 def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | None = None,
                ctx: BotContext | None = None, background: bool = False) -> Flask:
     """`background`: serve on words alone at once and add the meaning model and the
@@ -114,11 +99,13 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
 
     if ctx.config.channel_enabled("wechat"):
         from .platforms.wechat.channel import WeChatChannel
-        channel = WeChatChannel(ctx, dispatcher, executor, on_late_reply=late_answers_to(ctx))
+        channel = WeChatChannel(ctx, dispatcher, executor,
+                                on_late_reply=late_answers_to(ctx, "wechat"))
         app.register_blueprint(channel.blueprint())
     if ctx.config.channel_enabled("feishu"):
         from .platforms.feishu.webhook import FeishuChannel
-        feishu = FeishuChannel(ctx, dispatcher, executor, desk=desk)
+        feishu = FeishuChannel(ctx, dispatcher, executor, desk=desk,
+                               on_failed_reply=late_answers_to(ctx, "feishu"))
         app.extensions["feishu"] = feishu
         app.register_blueprint(feishu.blueprint())
     app.register_blueprint(admin_blueprint(ctx, desk))

@@ -7,6 +7,7 @@ them with `FeishuChannel.wait_idle()`, which joins the pending futures: no sleep
 from __future__ import annotations
 
 import json
+import socket
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -18,6 +19,7 @@ from bot.knowledge import KnowledgeProvider
 from bot.nlp.builder import MatcherBuilder
 from bot.nlp.model import Thresholds
 from bot.platforms.feishu.api import FeishuApi, FeishuApiError
+from bot.runtime import build_sender
 
 from .support.builders import (APP_ID, APP_SECRET, FEISHU_ENCRYPTED_SECRETS as ENCRYPTED_SECRETS,
                                FEISHU_PLAIN_SECRETS as PLAIN_SECRETS, EKEY, LOST_ANSWER, SMALL_KB, VTOKEN)
@@ -321,6 +323,37 @@ def test_failed_reply_is_logged_and_the_next_message_still_answered(make_ctx, fe
     ev.post(text("三方丢了咋办"))
     settle(app)
     assert LOST_ANSWER in replies(feishu)[-1].content["text"]
+
+
+def test_an_answer_feishu_cannot_take_now_goes_out_later_as_a_message(make_ctx, feishu):
+    """Rate-limited past the API's own retries: the student was acknowledged, so the answer
+    waits in the outbox instead of being dropped, and the sender delivers it."""
+    ctx = _ctx(make_ctx, feishu)
+    app = create_app(ctx=ctx)
+    ev = events_for(app)
+    feishu.fail_next("reply", *[RATE_LIMITED] * 20)
+    ev.post(text("三方丢了咋办", user="ou_late"))
+    settle(app)
+    assert replies(feishu) and not feishu.calls("send")
+    feishu.scripted.clear()                                   # Feishu takes calls again
+    assert build_sender(ctx).drain() == {"sent": 1}
+    [call] = feishu.calls("send")
+    assert call.query["receive_id_type"] == ["open_id"] and call.body["receive_id"] == "ou_late"
+    assert call.body["msg_type"] == "text" and "三方协议" in call.content["text"]
+
+
+def test_a_network_failure_on_the_reply_also_hands_the_answer_to_the_outbox(make_ctx):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]                           # nothing listens there now
+    ctx = make_ctx(secrets=ENCRYPTED_SECRETS,
+                   api_bases={"FEISHU_API_BASE": f"http://127.0.0.1:{closed}"})
+    app = create_app(ctx=ctx)
+    events_for(app).post(text("三方丢了咋办", user="ou_offline"))
+    settle(app)
+    [entry] = ctx.stores.outbox.read("test", 10, None)
+    assert entry.notice.kind == "answer" and entry.notice.user_id == "ou_offline"
+    assert "三方协议" in entry.notice.summary
 
 
 # -- bad input ----------------------------------------------------------------------------------------

@@ -326,13 +326,13 @@ def test_slow_answer_past_the_deadline_gets_a_holding_reply_and_is_kept(make_ctx
 
 
 def test_late_answer_is_sent_as_a_customer_service_message(push_ctx, fake_wechat, clock):
-    from bot.app import late_answers_to
+    from bot.delivery.late import late_answers_to
     from bot.platforms.wechat.channel import HOLDING_SENT_LATER
     from bot.runtime import build_sender
 
     ctx = push_ctx(**SHORT_DEADLINE)
     gate = _Gate()
-    wx = client_for(_gated_app(ctx, gate, on_late_reply=late_answers_to(ctx)))
+    wx = client_for(_gated_app(ctx, gate, on_late_reply=late_answers_to(ctx, "wechat")))
     assert wx.ask("半夜的慢问题", user="oNight", msg_id=99003) == HOLDING_SENT_LATER
     gate.release.set()
     for _ in range(200):                 # answered, and queued to be sent

@@ -1,4 +1,5 @@
-"""Notices to Feishu as an interactive card to the student's open_id.
+"""Notices to Feishu as an interactive card to the student's open_id (an answer the reply
+API would not take goes as the text it was).
 
 `FeishuApi` handles the token and retries rate limits itself; what reaches this module
 is the final answer: sent, worth retrying later, or never (the bot is gone for them).
@@ -33,6 +34,9 @@ class FeishuTransport:
         try:
             if notice.kind == "handoff":
                 self._staff_card(notice)
+            elif notice.kind == "answer":      # a reply Feishu would not take: as it was
+                self.api.send(notice.user_id, "text", {"text": notice.text()},
+                              receive_id_type="open_id")
             else:
                 self.api.send(notice.user_id, "interactive", notice_card(notice),
                               receive_id_type="open_id")

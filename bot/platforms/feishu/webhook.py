@@ -22,12 +22,15 @@ import threading
 from concurrent.futures import Executor, Future, wait
 from typing import Any
 
+import requests
 from flask import Blueprint, Response, abort, jsonify, request
 
 from ... import metrics
 from ...context import BotContext
+from ...delivery.late import LateReply
 from ...dispatcher import Answer, Dispatcher
 from ...handoff.desk import StaffDesk
+from ...store import StoreUnavailable
 from .api import FeishuApi, FeishuApiError
 from .cards import render
 from .crypto import EventCipher
@@ -47,9 +50,12 @@ SIGNATURE_HEADERS = ("X-Lark-Request-Timestamp", "X-Lark-Request-Nonce", "X-Lark
 
 class FeishuChannel:
     def __init__(self, ctx: BotContext, dispatcher: Dispatcher, executor: Executor,
-                 api: FeishuApi | None = None, desk: StaffDesk | None = None) -> None:
+                 api: FeishuApi | None = None, desk: StaffDesk | None = None,
+                 on_failed_reply: LateReply | None = None) -> None:
         cfg, settings = ctx.config, ctx.settings.channels.feishu
         self.ctx, self.dispatcher, self.executor = ctx, dispatcher, executor
+        # Where an answer goes that the reply API would not take for now (`delivery/late.py`).
+        self.on_failed_reply = on_failed_reply
         self.api = api or FeishuApi(cfg, ctx.stores.tokens, ctx.clock)
         self.verification_token = cfg.secret("FEISHU_VERIFICATION_TOKEN") or ""
         self.encrypt_key = cfg.secret("FEISHU_ENCRYPT_KEY") or ""
@@ -206,7 +212,7 @@ class FeishuChannel:
             answer = self.dispatcher.answer(msg, self.max_reply_bytes)
             if answer.silent:
                 return
-            self._deliver(inbound.reply_to, answer)
+            self._deliver(inbound, answer)
         except Exception:
             log.exception("could not answer Feishu message %s from %s",
                           inbound.reply_to, msg.user_id)
@@ -221,25 +227,44 @@ class FeishuChannel:
                     log.warning("bot open_id unknown (%s); any @-mention counts", exc)
             return self.bot_open_id
 
-    def _deliver(self, message_id: str, answer: Answer) -> None:
-        """Send as a card or text; a card Feishu refuses is sent again as text."""
-        page = answer.page
+    def _deliver(self, inbound: Inbound, answer: Answer) -> None:
+        """Send as a card or text; a card Feishu refuses is sent again as text. When Feishu
+        cannot take it now (rate limit, server error, network) after the API's own
+        retries, the answer goes to the outbox and is sent as a message later."""
+        page, message_id = answer.page, inbound.reply_to
         if page.cut:
             msg_type, content = "text", {"text": page.text}
         else:
             msg_type, content = render(answer.reply)
         try:
-            self.api.reply(message_id, msg_type, content)
-        except FeishuApiError as exc:
-            if msg_type == "text" or exc.retryable:
-                log.error("Feishu reply to %s failed: code=%s msg=%s", message_id, exc.code, exc.msg)
-                return
-            log.warning("card refused (code=%s msg=%s); sending text", exc.code, exc.msg)
             try:
-                self.api.reply(message_id, "text", {"text": page.text})
-            except FeishuApiError as again:
-                log.error("Feishu reply to %s failed: code=%s msg=%s", message_id,
-                          again.code, again.msg)
+                self.api.reply(message_id, msg_type, content)
+                return
+            except FeishuApiError as exc:
+                if exc.retryable or msg_type == "text":
+                    raise
+                log.warning("card refused (code=%s msg=%s); sending text", exc.code, exc.msg)
+            self.api.reply(message_id, "text", {"text": page.text})
+        except FeishuApiError as exc:
+            if exc.retryable:
+                self._later(inbound, page.text, f"code={exc.code}")
+                return
+            log.error("Feishu reply to %s failed: code=%s msg=%s", message_id, exc.code, exc.msg)
+        except requests.RequestException as exc:
+            self._later(inbound, page.text, exc.__class__.__name__)
+
+    def _later(self, inbound: Inbound, text: str, why: str) -> None:
+        if self.on_failed_reply is None:
+            log.error("Feishu reply to %s failed (%s) and this bot cannot push: the answer "
+                      "is lost", inbound.reply_to, why)
+            return
+        try:
+            self.on_failed_reply(inbound.message, inbound.delivery_ids[0], text)
+            log.warning("Feishu reply to %s failed (%s); the answer is sent later as a message",
+                        inbound.reply_to, why)
+        except StoreUnavailable:
+            log.error("Feishu reply to %s failed (%s) and Redis is not answering: the answer "
+                      "is lost", inbound.reply_to, why)
 
 
 def _created_or_now(payload: dict[str, Any], now: float) -> float:

@@ -19,6 +19,7 @@ from lark_oapi.event.callback.model.p2_card_action_trigger import (P2CardActionT
                                                                    P2CardActionTriggerResponse)
 
 from ...context import BotContext
+from ...delivery.late import late_answers_to
 from ...dispatcher import Dispatcher
 from ...handoff.desk import StaffDesk
 from .events import BadEvent
@@ -74,5 +75,6 @@ def build_client(ctx: BotContext, channel: FeishuChannel) -> lark.ws.Client:
 def connect(ctx: BotContext, workers: int = 16, desk: StaffDesk | None = None) -> None:
     """Receive events until the process is stopped; the SDK reconnects after drops."""
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="feishu-answer")
-    channel = FeishuChannel(ctx, Dispatcher(ctx), executor, desk=desk)
+    channel = FeishuChannel(ctx, Dispatcher(ctx), executor, desk=desk,
+                            on_failed_reply=late_answers_to(ctx, "feishu"))
     build_client(ctx, channel).start()
