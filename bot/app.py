@@ -30,6 +30,7 @@ from .runtime import transports_for
 
 log = logging.getLogger(__name__)
 
+
 class BoundedJSON(DefaultJSONProvider):
     """JSON nested deeper than Python can parse is a bad request, not a server error."""
 
