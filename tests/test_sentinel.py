@@ -8,7 +8,9 @@ import subprocess
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 import redis
@@ -45,38 +47,54 @@ def answers(client: redis.Redis, *command: str) -> bool:
         return False
 
 
-@pytest.fixture
-def sentinel_primary():
-    """A password-protected redis-server and a redis-sentinel monitoring it, on free ports."""
-    folder = Path(tempfile.mkdtemp(prefix="sent-"))
-    procs = []
+def start_server(folder: Path, name: str, port: int, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [BINARY, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
+         "--dbfilename", f"{name}.rdb", "--save", "", "--requirepass", PASSWORD,
+         "--masterauth", PASSWORD, "--logfile", str(folder / f"{name}.log"), *extra],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def start_sentinel(folder: Path, port: int, primary_port: int) -> subprocess.Popen:
+    """A sentinel watching the primary on `primary_port`; returns once it names it."""
+    conf = folder / "sentinel.conf"
+    conf.write_text(f"port {port}\nbind 127.0.0.1\ndir {folder}\n"
+                    f"logfile {folder / 'sentinel.log'}\n"
+                    f"sentinel monitor mymaster 127.0.0.1 {primary_port} 1\n"
+                    f"sentinel auth-pass mymaster {PASSWORD}\n"
+                    "sentinel down-after-milliseconds mymaster 60000\n")
+    watcher = subprocess.Popen([BINARY, str(conf), "--sentinel"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    asker = redis.Redis(port=port, socket_timeout=1, decode_responses=True)
+    wait_for(lambda: answers(asker, "SENTINEL", "get-master-addr-by-name", "mymaster"),
+             "redis-sentinel", watcher, folder / "sentinel.log")
+    return watcher
+
+
+@contextmanager
+def servers(prefix: str) -> Iterator[tuple[Path, list[subprocess.Popen]]]:
+    """A scratch folder and a list to start servers into; all killed and removed after."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    procs: list[subprocess.Popen] = []
     try:
-        port, sport = free_port(), free_port()
-        primary = subprocess.Popen(
-            [BINARY, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
-             "--save", "", "--requirepass", PASSWORD, "--logfile", str(folder / "primary.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        procs.append(primary)
-        client = redis.Redis(port=port, password=PASSWORD, socket_timeout=1, decode_responses=True)
-        wait_for(lambda: answers(client, "PING"), "redis-server", primary, folder / "primary.log")
-        conf = folder / "sentinel.conf"
-        conf.write_text(f"port {sport}\nbind 127.0.0.1\ndir {folder}\n"
-                        f"logfile {folder / 'sentinel.log'}\n"
-                        f"sentinel monitor mymaster 127.0.0.1 {port} 1\n"
-                        f"sentinel auth-pass mymaster {PASSWORD}\n"
-                        "sentinel down-after-milliseconds mymaster 60000\n")
-        watcher = subprocess.Popen([BINARY, str(conf), "--sentinel"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        procs.append(watcher)
-        asker = redis.Redis(port=sport, socket_timeout=1, decode_responses=True)
-        wait_for(lambda: answers(asker, "SENTINEL", "get-master-addr-by-name", "mymaster"),
-                 "redis-sentinel", watcher, folder / "sentinel.log")
-        yield client, f"redis+sentinel://:{PASSWORD}@127.0.0.1:{sport}/mymaster/0"
+        yield folder, procs
     finally:
         for proc in procs:
             proc.kill()
             proc.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def sentinel_primary():
+    """A password-protected redis-server and a redis-sentinel monitoring it, on free ports."""
+    with servers("sent-") as (folder, procs):
+        port, sport = free_port(), free_port()
+        procs.append(start_server(folder, "primary", port))
+        client = redis.Redis(port=port, password=PASSWORD, socket_timeout=1, decode_responses=True)
+        wait_for(lambda: answers(client, "PING"), "redis-server", procs[-1], folder / "primary.log")
+        procs.append(start_sentinel(folder, sport, port))
+        yield client, f"redis+sentinel://:{PASSWORD}@127.0.0.1:{sport}/mymaster/0"
 
 
 def test_stores_write_to_the_primary_the_sentinel_names(sentinel_primary, namespace, tmp_path):
@@ -108,14 +126,6 @@ def test_a_mistyped_sentinel_url_is_one_chinese_line(url, tmp_path):
     assert "Traceback" not in done.stderr
 
 
-def start_server(folder: Path, name: str, port: int, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [BINARY, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
-         "--dbfilename", f"{name}.rdb", "--save", "", "--requirepass", PASSWORD,
-         "--masterauth", PASSWORD, "--logfile", str(folder / f"{name}.log"), *extra],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 def poll(check, what: str, log: Path, seconds: float = 90) -> None:
     """Wait for a state Sentinel reaches on its own schedule (it looks at replicas every
     10 s); the bound only keeps a broken setup from hanging the suite."""
@@ -129,9 +139,7 @@ def poll(check, what: str, log: Path, seconds: float = 90) -> None:
 @pytest.fixture
 def sentinel_with_replica():
     """A primary, its replica and a sentinel watching them, on free ports."""
-    folder = Path(tempfile.mkdtemp(prefix="fail-"))
-    procs = []
-    try:
+    with servers("fail-") as (folder, procs):
         port, rport, sport = free_port(), free_port(), free_port()
         procs.append(start_server(folder, "primary", port))
         primary = redis.Redis(port=port, password=PASSWORD, socket_timeout=1, decode_responses=True)
@@ -139,23 +147,9 @@ def sentinel_with_replica():
         procs.append(start_server(folder, "replica", rport, "--replicaof", "127.0.0.1", str(port)))
         replica = redis.Redis(port=rport, password=PASSWORD, socket_timeout=1, decode_responses=True)
         wait_for(lambda: answers(replica, "PING"), "replica", procs[-1], folder / "replica.log")
-        conf = folder / "sentinel.conf"
-        conf.write_text(f"port {sport}\nbind 127.0.0.1\ndir {folder}\n"
-                        f"logfile {folder / 'sentinel.log'}\n"
-                        f"sentinel monitor mymaster 127.0.0.1 {port} 1\n"
-                        f"sentinel auth-pass mymaster {PASSWORD}\n"
-                        "sentinel down-after-milliseconds mymaster 60000\n")
-        procs.append(subprocess.Popen([BINARY, str(conf), "--sentinel"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        procs.append(start_sentinel(folder, sport, port))
         asker = redis.Redis(port=sport, socket_timeout=1, decode_responses=True)
-        wait_for(lambda: answers(asker, "SENTINEL", "get-master-addr-by-name", "mymaster"),
-                 "redis-sentinel", procs[-1], folder / "sentinel.log")
         yield primary, replica, asker, f"redis+sentinel://:{PASSWORD}@127.0.0.1:{sport}/mymaster/0", folder
-    finally:
-        for proc in procs:
-            proc.kill()
-            proc.wait(timeout=10)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_after_a_failover_the_bot_writes_to_the_new_primary_and_keeps_what_it_had(

@@ -61,9 +61,9 @@ def one_blas_thread() -> None:
 
     Scoring a question against every entry's vectors is a matrix product, and OpenBLAS
     spreads each one over every core; two `serve` workers on two cores then had four
-    threads spinning for two cores. Measured with `bench webhook`'s all-distinct mix, 2
-    processes: 43.9 messages/s with BLAS threads, 87.5 without; one question alone is
-    as fast either way (5,000 entries: p99 42 vs 44 ms)."""
+    threads spinning for two cores. `python -m bench webhook`, every question different,
+    2 processes, alternated with the version before: 40 / 40 messages/s with BLAS
+    threads, 86 / 89 without; one question alone is as fast either way."""
     from threadpoolctl import threadpool_limits
     threadpool_limits(limits=1, user_api="blas")
 
