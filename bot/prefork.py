@@ -2,7 +2,9 @@
 
 Started by `serve` (bot/cli/serving.py), which has already opened the port, started the
 embedded Redis, the scheduler and the sender; this process only forks and watches the
-HTTP workers. Each worker builds its own app after the fork (gunicorn loads the app in
+HTTP workers. On Linux each worker listens on the port with a socket of its own
+(SO_REUSEPORT: the kernel spreads connections over the workers, see `cli/listen.py`);
+elsewhere they share the socket `serve` opened (`--fd`). Each worker builds its own app after the fork (gunicorn loads the app in
 the worker unless told to preload), so no Redis socket or thread crosses a fork; it
 watches the knowledge base for edits, but starts no scheduler and no sender. It gets
 SIGTERM from the kernel if `serve` dies, so workers never outlive their scheduler.
@@ -70,9 +72,10 @@ def child_exit(server, worker) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
-def options(fd: int, workers: int, threads: int) -> dict[str, Any]:
+def options(bind: str, workers: int, threads: int) -> dict[str, Any]:
+    """gunicorn's settings; `bind` is "fd://N" (a shared socket) or host:port (one each)."""
     return {
-        "bind": [f"fd://{fd}"], "workers": workers,
+        "bind": [bind], "reuse_port": not bind.startswith("fd://"), "workers": workers,
         # Threads like waitress's: a message waits for its answer (up to WeChat's 5 s)
         # without holding a whole process; slow clients are nginx's to buffer.
         "worker_class": "gthread", "threads": threads,
@@ -97,7 +100,7 @@ def _die_with_parent() -> None:
 
 def main() -> None:
     p = argparse.ArgumentParser(prog="python -m bot.prefork")
-    p.add_argument("--fd", type=int, required=True)
+    p.add_argument("--fd", type=int, help="a listening socket every worker shares")
     p.add_argument("--workers", type=int, required=True)
     p.add_argument("--host", required=True)
     p.add_argument("--port", type=int, required=True)
@@ -107,7 +110,11 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    BotWorkers(options(args.fd, args.workers, args.threads), args.host, args.port).run()
+    if args.fd is not None:
+        bind = f"fd://{args.fd}"
+    else:
+        bind = f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"
+    BotWorkers(options(bind, args.workers, args.threads), args.host, args.port).run()
 
 
 if __name__ == "__main__":

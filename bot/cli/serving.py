@@ -25,7 +25,7 @@ from ..kb.keep import KeptKnowledge
 from ..kb.loader import load_kb
 from ..runtime import Runtime, interrupt_on_sigterm
 from .common import config_for, python_command, startup_warnings, warn_if_kept
-from .listen import open_listener
+from .listen import WorkersPort, open_for_workers, open_listener
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -35,10 +35,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     workers = args.workers or 1
     if workers < 1:
         raise ConfigError(f"--workers 要是 1 或更大的整数（现在是 {workers}）")
-    sock = open_listener(host, port)
     if workers == 1:
-        return _serve_waitress(sock, host, port)
-    return _serve_prefork(config, sock, host, port, workers)
+        return _serve_waitress(open_listener(host, port), host, port)
+    return _serve_prefork(config, open_for_workers(host, port), host, port, workers)
 
 
 def banner(ctx: BotContext, host: str, port: int, entries: int, workers: int = 1) -> str:
@@ -108,7 +107,7 @@ def fresh_metrics_dir(data_dir: Path) -> Path:
     return path
 
 
-def _serve_prefork(config: Config, sock: socket.socket, host: str, port: int,
+def _serve_prefork(config: Config, held: WorkersPort, host: str, port: int,
                    workers: int) -> int:
     config.check_secrets()
     entries = _knowledge_entries(config)
@@ -122,12 +121,15 @@ def _serve_prefork(config: Config, sock: socket.socket, host: str, port: int,
             print("  " + line, flush=True)
         runtime.start_scheduler()
         runtime.start_sender()
-        fd = sock.fileno()
-        arbiter = subprocess.Popen(
-            [sys.executable, "-m", "bot.prefork", "--fd", str(fd), "--workers", str(workers),
-             "--host", host, "--port", str(port), "--threads", str(config.settings.server.threads)],
-            pass_fds=[fd])
-        sock.close()                  # the arbiter holds the port now
+        command = [sys.executable, "-m", "bot.prefork", "--workers", str(workers),
+                   "--host", host, "--port", str(port),
+                   "--threads", str(config.settings.server.threads)]
+        if held.shared:
+            fd = held.sock.fileno()
+            arbiter = subprocess.Popen([*command, "--fd", str(fd)], pass_fds=[fd])
+            held.sock.close()         # the arbiter holds the port now
+        else:
+            arbiter = subprocess.Popen(command)   # each worker listens on its own socket
 
         def stop(signum: int, frame) -> None:
             if arbiter.poll() is None:
@@ -139,6 +141,7 @@ def _serve_prefork(config: Config, sock: socket.socket, host: str, port: int,
         if arbiter is not None and arbiter.poll() is None:
             arbiter.terminate()
             arbiter.wait()
+        held.sock.close()
         runtime.stop()                # scheduler, sender, then the embedded Redis
     print("就业助手已停止", flush=True)
     if code not in (0, -signal.SIGTERM, -signal.SIGINT):
