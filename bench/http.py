@@ -6,7 +6,8 @@ covers token, timestamp and nonce only (not the body), so one signed query strin
 a whole run; the timestamp is taken fresh before each run (the bot refuses one older
 than `max_age_seconds`). Beside each of our servers, a bare Flask app that only answers
 "success", on the same HTTP server: waitress in one process, gunicorn with two gthread
-workers. Rounds alternate (bare, ours, bare, ours …) so a noisy neighbour hurts both.
+workers, each listening on a socket of its own as ours do (`--reuse-port`; on one shared
+socket wrk's 32 kept-alive connections could all land on one worker). Rounds alternate (bare, ours, bare, ours …) so a noisy neighbour hurts both.
 
 wrk runs on the same machine and takes CPU too (one thread, 32 connections): on a
 2-core machine the figures are what is left for the server after the load generator.
@@ -60,7 +61,7 @@ def _start(kind: str, port: int, data_dir: str) -> subprocess.Popen:
         "bare-1": [py, "-m", "waitress", f"--listen=127.0.0.1:{port}", "--threads=16",
                    "--connection-limit=1000", "--asyncore-use-poll", "bench.http:bare_app"],
         "bare-2": [py, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "2", "-k", "gthread",
-                   "--threads", "16", "--no-control-socket", "bench.http:bare_app"],
+                   "--threads", "16", "--reuse-port", "--no-control-socket", "bench.http:bare_app"],
     }
     return subprocess.Popen(commands[kind], cwd=ROOT, env=_env(data_dir),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

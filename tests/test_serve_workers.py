@@ -6,7 +6,8 @@ one redis-server serves all of them; each worker listens on a socket of its own,
 burst of kept-alive connections is spread over both workers (seen by which worker
 holds each connection's socket, through /proc); SIGTERM to `serve`
 stops the arbiter, the workers and the redis-server. Also: a taken port is one clear
-line on both paths, and the start-up hint names the Python that is really running.
+line on both paths (also when the one holding it is another `serve --workers`), and
+the start-up hint names the Python that is really running.
 """
 from __future__ import annotations
 
@@ -137,23 +138,41 @@ def test_serve_killed_with_sigkill_takes_its_workers_and_redis_along(tmp_path):
     eventually(lambda: redis_servers_in(tmp_path) == [], "no redis-server left", 30)
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_a_taken_port_is_one_clear_line(tmp_path, workers):
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "BOT_", "REDIS_URL"))}
-        env.update(BOT_DATA_DIR=str(tmp_path), WECHAT_TOKEN=TOKEN)
-        done = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", str(port),
-                               "--workers", str(workers)],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+def refused_as_taken(data_dir: Path, port: int, workers: int) -> None:
+    """`serve` on a port that is taken says so in one line and starts nothing."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "BOT_", "REDIS_URL"))}
+    env.update(BOT_DATA_DIR=str(data_dir), WECHAT_TOKEN=TOKEN)
+    done = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", str(port),
+                           "--workers", str(workers)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     said = done.stderr.strip().splitlines()
     assert len(said) == 1 and said[0].startswith(f"端口 {port} 已被占用"), done.stderr
     assert f"PORT={port + 1} make run" in said[0]
     assert "Traceback" not in done.stdout + done.stderr
-    assert redis_servers_in(tmp_path) == []                 # nothing was started
+    assert redis_servers_in(data_dir) == []                 # nothing was started
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_taken_port_is_one_clear_line(tmp_path, workers):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        refused_as_taken(tmp_path, taken.getsockname()[1], workers)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_second_serve_cannot_join_the_port_of_a_running_one(tmp_path, workers):
+    """Its workers' SO_REUSEPORT sockets would accept a second deployment's silently."""
+    first = Serve(tmp_path / "first", workers=2).wait_serving()
+    try:
+        refused_as_taken(tmp_path / "second", first.port, workers)
+        conn = http.client.HTTPConnection("127.0.0.1", first.port, timeout=30)
+        conn.request("GET", "/healthz")
+        assert conn.getresponse().status == 200
+        conn.close()
+    finally:
+        assert first.stop() == 0, first.output
 
 
 def test_the_hint_names_the_python_that_runs():
