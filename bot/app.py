@@ -9,7 +9,6 @@ the scheduler and the sender are started and stopped by `bot.runtime`.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Mapping
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -18,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import jobpage, metrics
 from .admin import admin_blueprint, refuse_unauthorized
+from .answer_pool import AnswerPool
 from .httperrors import chinese_message
 from .console.web import install as install_console
 from .clock import Clock
@@ -96,7 +96,8 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     app.extensions["dispatcher"] = dispatcher
     desk = StaffDesk(ctx, transports_for(ctx))     # staff replies: admin API, Feishu, console
     app.extensions["desk"] = desk
-    executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="answer")
+    executor = AnswerPool(max_workers=16)
+    app.extensions["answers"] = executor        # drained at a stop (`answer_pool.py`)
 
     if ctx.config.channel_enabled("wechat"):
         from .platforms.wechat.channel import WeChatChannel

@@ -25,6 +25,7 @@ from .runtime import Runtime
 
 log = logging.getLogger(__name__)
 _runtime: Runtime | None = None        # this worker's knowledge-base watcher
+_app: Flask | None = None              # this worker's app
 
 
 class BotWorkers(BaseApplication):
@@ -44,10 +45,10 @@ class BotWorkers(BaseApplication):
 
 def worker_app(host: str, port: int) -> Flask:
     """The app of one worker, built after the fork, with its knowledge-base watcher."""
-    global _runtime
+    global _runtime, _app
     from .app import create_app
 
-    app = create_app({"server": {"host": host, "port": port}}, background=True)
+    app = _app = create_app({"server": {"host": host, "port": port}}, background=True)
     _runtime = Runtime(app.extensions["bot"])
     _runtime.watch_knowledge()
     return app
@@ -58,7 +59,10 @@ def post_worker_init(worker) -> None:
 
 
 def worker_exit(server, worker) -> None:
-    """In the worker, on its way out: stop the watcher and close its Redis connections."""
+    """In the worker, on its way out: let acknowledged answers finish (`answer_pool.py`),
+    then stop the watcher and close its Redis connections."""
+    if _app is not None:
+        _app.extensions["answers"].drain()
     if _runtime is not None:
         _runtime.stop()
 

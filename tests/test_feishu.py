@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import socket
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bot.answer_pool import AnswerPool
 from bot.app import create_app
 from bot.clock import FakeClock
 from bot.dispatcher import Dispatcher
@@ -451,7 +451,7 @@ def test_unknown_event_types_are_acknowledged_and_ignored(app, ev, feishu):
 # -- long connection ------------------------------------------------------------------------------------
 def _ws_channel(ctx):
     from bot.platforms.feishu.webhook import FeishuChannel
-    return FeishuChannel(ctx, Dispatcher(ctx), ThreadPoolExecutor(4))
+    return FeishuChannel(ctx, Dispatcher(ctx), AnswerPool(4))
 
 
 def test_long_connection_events_take_the_same_path_as_the_webhook(make_ctx, feishu):

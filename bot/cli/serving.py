@@ -78,9 +78,18 @@ def _serve_waitress(sock: socket.socket, host: str, port: int) -> int:
     except KeyboardInterrupt:   # a stop that came before waitress's own loop caught it
         pass
     finally:
+        _drain(app)
         runtime.stop()
     print("就业助手已停止", flush=True)
     return 0
+
+
+def _drain(app) -> None:
+    """Let acknowledged answers finish while Redis and the sender still run."""
+    try:
+        app.extensions["answers"].drain()
+    except KeyboardInterrupt:       # a second Ctrl-C: stop now
+        pass
 
 
 def _knowledge_entries(config: Config) -> int:

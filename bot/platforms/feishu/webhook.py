@@ -19,13 +19,13 @@ import hmac
 import json
 import logging
 import threading
-from concurrent.futures import Executor, Future, wait
 from typing import Any
 
 import requests
 from flask import Blueprint, Response, abort, jsonify, request
 
 from ... import metrics
+from ...answer_pool import AnswerPool
 from ...context import BotContext
 from ...delivery.late import LateReply
 from ...dispatcher import Answer, Dispatcher
@@ -49,7 +49,7 @@ SIGNATURE_HEADERS = ("X-Lark-Request-Timestamp", "X-Lark-Request-Nonce", "X-Lark
 
 
 class FeishuChannel:
-    def __init__(self, ctx: BotContext, dispatcher: Dispatcher, executor: Executor,
+    def __init__(self, ctx: BotContext, dispatcher: Dispatcher, executor: AnswerPool,
                  api: FeishuApi | None = None, desk: StaffDesk | None = None,
                  on_failed_reply: LateReply | None = None) -> None:
         cfg, settings = ctx.config, ctx.settings.channels.feishu
@@ -64,8 +64,6 @@ class FeishuChannel:
         self.max_reply_bytes = settings.max_reply_bytes
         self.max_age = settings.max_age_seconds
         self.staff = StaffReplies(ctx.settings.handoff.feishu_chat_id, desk, self.api)
-        self._pending: set[Future] = set()
-        self._lock = threading.Lock()
         self._id_lock = threading.Lock()
         if not (self.verification_token or self.encrypt_key):
             log.warning("neither FEISHU_VERIFICATION_TOKEN nor FEISHU_ENCRYPT_KEY is set: "
@@ -177,31 +175,19 @@ class FeishuChannel:
 
     def _run(self, work: Any, item: Inbound | StaffAction, replay_until: float) -> None:
         """Staff work off the request path, tracked like answers (`wait_idle`)."""
-        future = self.executor.submit(work, item)
-        with self._lock:
-            self._pending.add(future)
-        future.add_done_callback(self._forget)
+        self.executor.submit(work, item)
         for delivery in item.delivery_ids:      # accepted: from now on a retry is a duplicate
             self.ctx.stores.deliveries.done(CHANNEL, delivery, replay_until)
 
     def _submit(self, inbound: Inbound, in_group: bool, found: list[Mention],
                 replay_until: float) -> None:
-        future = self.executor.submit(self._answer, inbound, in_group, found)
-        with self._lock:
-            self._pending.add(future)
-        future.add_done_callback(self._forget)
+        self.executor.submit(self._answer, inbound, in_group, found)
         for delivery in inbound.delivery_ids:    # accepted: from now on a retry is a duplicate
             self.ctx.stores.deliveries.done(CHANNEL, delivery, replay_until)
 
-    def _forget(self, future: Future) -> None:
-        with self._lock:
-            self._pending.discard(future)
-
     def wait_idle(self, timeout: float | None = None) -> bool:
-        """Block until every accepted event is answered (tests, graceful shutdown)."""
-        with self._lock:
-            pending = set(self._pending)
-        return not wait(pending, timeout).not_done
+        """Block until every accepted event is answered (tests; a stop drains the pool)."""
+        return self.executor.drain(timeout)
 
     # -- answering (worker thread) -------------------------------------------------------------
     def _answer(self, inbound: Inbound, in_group: bool, found: list[Mention]) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import lark_oapi as lark
@@ -18,6 +17,7 @@ from lark_oapi.api.im.v1 import P2ImMessageReceiveV1
 from lark_oapi.event.callback.model.p2_card_action_trigger import (P2CardActionTrigger,
                                                                    P2CardActionTriggerResponse)
 
+from ...answer_pool import AnswerPool
 from ...context import BotContext
 from ...delivery.late import late_answers_to
 from ...dispatcher import Dispatcher
@@ -74,7 +74,10 @@ def build_client(ctx: BotContext, channel: FeishuChannel) -> lark.ws.Client:
 
 def connect(ctx: BotContext, workers: int = 16, desk: StaffDesk | None = None) -> None:
     """Receive events until the process is stopped; the SDK reconnects after drops."""
-    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="feishu-answer")
+    executor = AnswerPool(max_workers=workers, thread_name_prefix="feishu-answer")
     channel = FeishuChannel(ctx, Dispatcher(ctx), executor, desk=desk,
                             on_failed_reply=late_answers_to(ctx, "feishu"))
-    build_client(ctx, channel).start()
+    try:
+        build_client(ctx, channel).start()
+    finally:                     # acknowledged events are answered before Redis goes
+        executor.drain()
