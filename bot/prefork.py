@@ -4,10 +4,11 @@ Started by `serve` (bot/cli/serving.py), which has already opened the port, star
 embedded Redis, the scheduler and the sender; this process only forks and watches the
 HTTP workers. On Linux each worker listens on the port with a socket of its own
 (SO_REUSEPORT: the kernel spreads connections over the workers, see `cli/listen.py`);
-elsewhere they share the socket `serve` opened (`--fd`). Each worker builds its own app after the fork (gunicorn loads the app in
-the worker unless told to preload), so no Redis socket or thread crosses a fork; it
-watches the knowledge base for edits, but starts no scheduler and no sender. It gets
-SIGTERM from the kernel if `serve` dies, so workers never outlive their scheduler.
+elsewhere they share the socket `serve` opened (`--fd`). Each worker builds its own app
+after the fork (gunicorn loads the app in the worker unless told to preload), so no
+Redis socket or thread crosses a fork; it watches the knowledge base for edits, but
+starts no scheduler and no sender. It gets SIGTERM from the kernel if `serve` dies, so
+workers never outlive their scheduler.
 """
 from __future__ import annotations
 
