@@ -150,14 +150,25 @@ class VectorStore:
             self._known = {}
 
     def _save(self) -> None:
+        """Write the cache; a failure only costs embedding again later, never the build.
+
+        The temporary file is this process's and thread's own: the workers of `serve
+        --workers N` build at the same time on a first start and save the same cache
+        (with one shared name, one's rename found the file already moved and its whole
+        build failed, leaving that worker on words alone)."""
         if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         keys = np.frombuffer(b"".join(self._known), dtype=np.uint8).reshape(-1, 16)
         vecs = np.stack(list(self._known.values())) if self._known else np.zeros((0, self.embedder.dim))
-        tmp = self.path.with_name(self.path.name + ".tmp.npz")
-        np.savez(tmp, keys=keys, vectors=vecs.astype(np.float32))
-        os.replace(tmp, self.path)
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}-{threading.get_ident()}.tmp.npz")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(tmp, keys=keys, vectors=vecs.astype(np.float32))
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            log.warning("could not save the vector cache %s (%s); it is rebuilt when needed",
+                        self.path, exc)
+            tmp.unlink(missing_ok=True)
 
     def lookup(self, kind: str, text: str) -> np.ndarray | None:
         """The vector of a text embedded before, or None."""

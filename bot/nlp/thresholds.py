@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import random
+import threading
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -130,6 +132,19 @@ def self_test(kb: KnowledgeBase, matcher, build: Build, seed: str
     return offtopic, held
 
 
+def _save(path: Path, data: dict) -> None:
+    """Cache the result; workers deriving at once each write a temporary file of their
+    own, and a failure only means deriving again next time."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        log.warning("could not save the threshold cache %s (%s)", path, exc)
+        tmp.unlink(missing_ok=True)
+
+
 def derive(kb: KnowledgeBase, matcher, build: Build, base: Thresholds, model_name: str,
            cache_dir: Path | None) -> tuple[Thresholds, SelfTest]:
     """Auto thresholds for `kb`, from the cache when this exact KB was tested before."""
@@ -144,13 +159,8 @@ def derive(kb: KnowledgeBase, matcher, build: Build, base: Thresholds, model_nam
     offtopic, held = self_test(kb, matcher, build, key)
     thresholds, report = place(offtopic, held, base)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"thresholds": {"answer": thresholds.answer,
-                                                  "suggest": thresholds.suggest},
-                                   "self_test": asdict(report)}, ensure_ascii=False),
-                       encoding="utf-8")
-        tmp.replace(path)
+        _save(path, {"thresholds": {"answer": thresholds.answer, "suggest": thresholds.suggest},
+                     "self_test": asdict(report)})
     log.info("阈值已按知识库自测确定：直接回答 %.2f，列出选项 %.2f（无关问题拒答 %.0f%%）",
              thresholds.answer, thresholds.suggest, report.offtopic_declined * 100)
     return thresholds, report
