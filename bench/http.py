@@ -7,7 +7,8 @@ a whole run; the timestamp is taken fresh before each run (the bot refuses one o
 than `max_age_seconds`). Beside each of our servers, a bare Flask app that only answers
 "success", on the same HTTP server: waitress in one process, gunicorn with two gthread
 workers, each listening on a socket of its own as ours do (`--reuse-port`; on one shared
-socket wrk's 32 kept-alive connections could all land on one worker). Rounds alternate (bare, ours, bare, ours …) so a noisy neighbour hurts both.
+socket wrk's 32 kept-alive connections could all land on one worker). Rounds alternate
+(bare, ours, bare, ours …) so a noisy neighbour hurts both.
 
 wrk runs on the same machine and takes CPU too (one thread, 32 connections): on a
 2-core machine the figures are what is left for the server after the load generator.

@@ -21,7 +21,6 @@ import logging
 import threading
 from typing import Any
 
-import requests
 from flask import Blueprint, Response, abort, jsonify, request
 
 from ... import metrics
@@ -214,30 +213,32 @@ class FeishuChannel:
             return self.bot_open_id
 
     def _deliver(self, inbound: Inbound, answer: Answer) -> None:
-        """Send as a card or text; a card Feishu refuses is sent again as text. When Feishu
-        cannot take it now (rate limit, server error, network) after the API's own
-        retries, the answer goes to the outbox and is sent as a message later."""
-        page, message_id = answer.page, inbound.reply_to
-        if page.cut:
-            msg_type, content = "text", {"text": page.text}
-        else:
-            msg_type, content = render(answer.reply)
+        """Reply in the chat. When Feishu cannot take it now (rate limit, server error,
+        network: `FeishuApi` wraps them all, after its own retries), the answer goes to
+        the outbox and is sent as a message later."""
         try:
-            try:
-                self.api.reply(message_id, msg_type, content)
-                return
-            except FeishuApiError as exc:
-                if exc.retryable or msg_type == "text":
-                    raise
-                log.warning("card refused (code=%s msg=%s); sending text", exc.code, exc.msg)
-            self.api.reply(message_id, "text", {"text": page.text})
+            self._reply(inbound.reply_to, answer)
         except FeishuApiError as exc:
             if exc.retryable:
-                self._later(inbound, page.text, f"code={exc.code}")
-                return
-            log.error("Feishu reply to %s failed: code=%s msg=%s", message_id, exc.code, exc.msg)
-        except requests.RequestException as exc:
-            self._later(inbound, page.text, exc.__class__.__name__)
+                self._later(inbound, answer.page.text, f"code={exc.code}")
+            else:
+                log.error("Feishu reply to %s failed: code=%s msg=%s", inbound.reply_to,
+                          exc.code, exc.msg)
+
+    def _reply(self, message_id: str, answer: Answer) -> None:
+        """As a card, or as text; a card Feishu refuses is sent again as text."""
+        page = answer.page
+        if page.cut:
+            self.api.reply(message_id, "text", {"text": page.text})
+            return
+        msg_type, content = render(answer.reply)
+        try:
+            self.api.reply(message_id, msg_type, content)
+        except FeishuApiError as exc:
+            if exc.retryable or msg_type == "text":
+                raise
+            log.warning("card refused (code=%s msg=%s); sending text", exc.code, exc.msg)
+            self.api.reply(message_id, "text", {"text": page.text})
 
     def _later(self, inbound: Inbound, text: str, why: str) -> None:
         if self.on_failed_reply is None:
