@@ -45,9 +45,18 @@ SEMANTIC_NAMES = LEXICAL_NAMES + ("emb", "emb_rel", "passage", "passage_rel", "e
                                   "sentence_z", "emb_best", "offtopic_sim", "offtopic_gap")
 
 
-def fit_all(data: Collected, cases: list[int], lex_names=LEXICAL_NAMES, sem_names=SEMANTIC_NAMES):
-    lex_rows = [matrix(v.dev_lexical[i], lex_names) for v in data.variants.values() for i in cases]
-    sem_rows = [matrix(v.dev_semantic[i], sem_names) for v in data.variants.values() for i in cases]
+Picked = dict[str, list[int]]     # the dev questions used, by group (see Variant.group)
+
+
+def every_case(data: Collected) -> Picked:
+    return {g: list(range(len(c))) for g, c in data.cases.items()}
+
+
+def fit_all(data: Collected, cases: Picked, lex_names=LEXICAL_NAMES, sem_names=SEMANTIC_NAMES):
+    lex_rows = [matrix(v.dev_lexical[i], lex_names) for v in data.variants.values()
+                for i in cases[v.group]]
+    sem_rows = [matrix(v.dev_semantic[i], sem_names) for v in data.variants.values()
+                for i in cases[v.group]]
     # The shipped off-topic set places thresholds at run time, so it is kept out of fitting.
     lex, lex_b = fit(lex_rows, [matrix(r, lex_names) for r in data.aug_lexical], lex_names,
                      LEXICAL_QUERY)
@@ -56,7 +65,7 @@ def fit_all(data: Collected, cases: list[int], lex_names=LEXICAL_NAMES, sem_name
     return lex, lex_b, sem, sem_b
 
 
-def simulate(v, w, b, cases: list[int], margin: float, names=SEMANTIC_NAMES) -> dict[str, float]:
+def simulate(v, w, b, cases: Picked, margin: float, names=SEMANTIC_NAMES) -> dict[str, float]:
     """Dev figures on one knowledge-base variant, thresholds from its own self-test."""
     from bot.nlp import thresholds as th
     off = [o.score for o in outcomes([matrix(r, names) for r in v.offtopic], w, b)]
@@ -67,7 +76,7 @@ def simulate(v, w, b, cases: list[int], margin: float, names=SEMANTIC_NAMES) -> 
     grid = sorted({floor, *(round(x, 2) for x in np.arange(0.3, 0.99, 0.01) if x > floor)})
     answer = max(grid, key=lambda a: (sum(1.0 if o.right else -WRONG_DIRECT_COST
                                           for o in held if o.score >= a), -a))
-    rows = outcomes([matrix(v.dev_semantic[i], names) for i in cases], w, b)
+    rows = outcomes([matrix(v.dev_semantic[i], names) for i in cases[v.group]], w, b)
     on, offs = [o for o in rows if not o.off], [o for o in rows if o.off]
     from .fitting import decide
     d = [decide(o, answer, suggest, margin) for o in rows]
@@ -81,24 +90,47 @@ def simulate(v, w, b, cases: list[int], margin: float, names=SEMANTIC_NAMES) -> 
 
 
 def cross_validate(data: Collected, folds: int = 5, sem_names=SEMANTIC_NAMES) -> None:
-    n = len(data.cases)
-    order = np.random.default_rng(2026).permutation(n)
+    orders = {g: np.random.default_rng(2026).permutation(len(c)) for g, c in data.cases.items()}
     results: dict[str, list[dict]] = {name: [] for name in data.variants}
     for k in range(folds):
-        test = sorted(int(i) for i in order[k::folds])
-        train = sorted(set(range(n)) - set(test))
+        test = {g: sorted(int(i) for i in order[k::folds]) for g, order in orders.items()}
+        train = {g: sorted(set(range(len(order))) - set(test[g])) for g, order in orders.items()}
         _, _, sem, sem_b = fit_all(data, train, sem_names=sem_names)
         w = np.asarray(list(sem.values()))
         margin = best_defaults(outcomes([matrix(v.dev_semantic[i], sem_names)
-                                         for v in data.variants.values() for i in train], w, sem_b))[2]
+                                         for v in data.variants.values() for i in train[v.group]],
+                                        w, sem_b))[2]
         for name, v in data.variants.items():
             results[name].append(simulate(v, w, sem_b, test, margin, sem_names))
     for name, rs in results.items():
         mean = {k: float(np.mean([r[k] for r in rs])) for k in rs[0]}
-        print(f"  cv dev on {name:9}: ranked first {mean['ranked']:.3f}  accuracy {mean['accuracy']:.3f}"
+        print(f"  cv dev on {name:14}: ranked first {mean['ranked']:.3f}  accuracy {mean['accuracy']:.3f}"
               f"  faq {mean['faq']:.3f}  declined {mean['declined']:.3f}"
               f"  off-topic answered {mean['off_direct']:.3f}  right & direct {mean['direct']:.3f}"
               f"  (answer {mean['answer']:.2f} suggest {mean['suggest']:.2f})")
+
+
+def leave_school_out(data: Collected, sem_names=SEMANTIC_NAMES) -> None:
+    """Each dev school asked with weights fitted without it: how a school nothing was fitted
+    on fares, the question the other-school test set answers (and must not be tuned on)."""
+    def show(name: str, train: Picked, only: set[str]) -> None:
+        _, _, sem, sem_b = fit_all(data, train, sem_names=sem_names)
+        w = np.asarray(list(sem.values()))
+        margin = best_defaults(outcomes([matrix(v.dev_semantic[i], sem_names)
+                                         for v in data.variants.values() for i in train[v.group]],
+                                        w, sem_b))[2]
+        for vname, v in data.variants.items():
+            if v.group in only:
+                r = simulate(v, w, sem_b, every_case(data), margin, sem_names)
+                print(f"  {name:22} {vname:14}: ranked first {r['ranked']:.3f}  accuracy {r['accuracy']:.3f}"
+                      f"  faq {r['faq']:.3f}  declined {r['declined']:.3f}  off-topic answered"
+                      f" {r['off_direct']:.3f}  (answer {r['answer']:.2f} suggest {r['suggest']:.2f})")
+    schools = [g for g in data.cases if g != "sample"]
+    show("fitted on sample only", {g: (every_case(data)[g] if g == "sample" else []) for g in data.cases},
+         set(schools))
+    for held in schools:
+        show(f"fitted without {held}", {g: ([] if g == held else every_case(data)[g])
+                                         for g in data.cases}, {held})
 
 
 def write_weights(lex, lex_b, sem, sem_b, sure, defaults) -> None:
@@ -126,12 +158,16 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.tune")
     p.add_argument("--dry-run", action="store_true", help="print, do not write bot/nlp/weights.py")
     p.add_argument("--cv", action="store_true", help="also report 5-fold cross-validated dev figures")
+    p.add_argument("--by-school", action="store_true",
+                   help="also ask each dev school with weights fitted without it")
     p.add_argument("--reuse", action="store_true", help="reuse the collected features of the last run")
     args = p.parse_args(argv)
     data = collect(reuse=args.reuse)
     if args.cv:
         cross_validate(data)
-    lex, lex_b, sem, sem_b = fit_all(data, list(range(len(data.cases))))
+    if args.by_school:
+        leave_school_out(data)
+    lex, lex_b, sem, sem_b = fit_all(data, every_case(data))
     all_lex = [matrix(r, LEXICAL_NAMES) for v in data.variants.values()
                for r in v.dev_lexical + v.offtopic_lexical]
     sure = pick_sure(outcomes(all_lex, np.asarray(list(lex.values())), lex_b))

@@ -1,5 +1,6 @@
 """What `bench.tune` fits on: the candidates' features for every dev question, on the sample
-knowledge base and on thinned copies of it, plus each copy's self-test questions.
+knowledge base and on thinned copies of it, and on the dev schools' knowledge bases (as
+written and with no `similar` lines), plus each variant's self-test questions.
 
 Collecting runs the real matcher (`FaqMatcher.rank`), so the features are exactly what
 the bot computes; it takes a minute or two, and `--reuse` keeps the last collection.
@@ -24,12 +25,18 @@ from bot.nlp.semantic import Meaning
 from bot.nlp.offtopic import offtopic_questions
 from bot.nlp.thresholds import held_out_phrasings
 
-DEV = Path(__file__).resolve().parent / "data" / "dev_cases.yaml"
+DATA = Path(__file__).resolve().parent / "data"
+DEV = DATA / "dev_cases.yaml"
+# Knowledge bases of other kinds of school, each with its students' questions, written for
+# tuning only (by writers who saw neither the matcher nor any test set): the sample
+# knowledge base alone, ~21 phrasings an entry, taught the weights one school's style.
+DEV_SCHOOLS = ("normal", "medical")
 WRAPPERS = ("{}", "老师好，我是今年的应届毕业生，想问一下{}，谢谢老师")
 
 
 @dataclass
 class Variant:
+    group: str = "sample"                                  # whose dev questions these are
     dev_lexical: list = field(default_factory=list)
     dev_semantic: list = field(default_factory=list)
     offtopic: list = field(default_factory=list)           # semantic rows, expect null
@@ -39,7 +46,7 @@ class Variant:
 
 @dataclass
 class Collected:
-    cases: list[dict]
+    cases: dict[str, list[dict]]                           # dev questions by group
     variants: dict[str, Variant]
     aug_lexical: list
     aug_semantic: list
@@ -90,6 +97,28 @@ def without(kb: KnowledgeBase, out: set[tuple[str, str]]) -> KnowledgeBase:
     return KnowledgeBase(entries, kb.synonyms)
 
 
+def school(name: str) -> tuple[KnowledgeBase, list[dict]]:
+    """A dev school's knowledge base and its questions."""
+    return (load_kb(DATA / f"kb_dev_{name}").kb,
+            load_cases(DATA / f"kb_dev_{name}_cases.yaml"))
+
+
+def _variant(m: FaqMatcher, kb: KnowledgeBase, name: str, group: str, cases: list[dict],
+             build) -> Variant:
+    lex_names, sem_names = nm.LEXICAL.names, nm.SEMANTIC.names
+    off_cases = [{"q": q, "expect": None} for q in offtopic_questions()]
+    got = Variant(group, rows(m, cases, "lexical", lex_names), rows(m, cases, "semantic", sem_names),
+                  rows(m, off_cases, "semantic", sem_names), rows(m, off_cases, "lexical", lex_names))
+    picks = held_out_phrasings(kb, name)
+    for b in range(4):
+        batch = picks[b::4]
+        if batch:
+            got.held_out += rows(build(without(kb, set(batch))),
+                                 [{"q": t, "expect": e} for t, e in batch], "semantic", sem_names)
+    print(f"collected {name}")
+    return got
+
+
 def collect(reuse: bool = False) -> Collected:
     config = load_config(env={})
     cache = config.data_dir / "tune-features.pkl"
@@ -100,36 +129,28 @@ def collect(reuse: bool = False) -> Collected:
     print(status)
     if meaning is None:
         raise SystemExit(1)
-    dev = load_cases(DEV)
     base = FaqMatcher(kb, meaning=meaning)
     build = lambda k: FaqMatcher(k, analyzer=base.analyzer, meaning=meaning)  # noqa: E731
-    lex_names, sem_names = nm.LEXICAL.names, nm.SEMANTIC.names
-    off_cases = [{"q": q, "expect": None} for q in offtopic_questions()]
+    cases = {"sample": load_cases(DEV)}
     variants = {"full": kb, "sparse-1": thinned(kb, 1), "sparse-2": thinned(kb, 2),
                 "none": thinned(kb, None)}
-    out: dict[str, Variant] = {}
-    for name, v in variants.items():
-        m = base if name == "full" else build(v)
-        got = Variant(rows(m, dev, "lexical", lex_names), rows(m, dev, "semantic", sem_names),
-                      rows(m, off_cases, "semantic", sem_names), rows(m, off_cases, "lexical", lex_names))
-        picks = held_out_phrasings(v, name)
-        for b in range(4):
-            batch = picks[b::4]
-            if batch:
-                got.held_out += rows(build(without(v, set(batch))),
-                                     [{"q": t, "expect": e} for t, e in batch], "semantic", sem_names)
-        out[name] = got
-        print(f"collected {name}")
+    out: dict[str, Variant] = {
+        name: _variant(base if name == "full" else build(v), v, name, "sample", cases["sample"], build)
+        for name, v in variants.items()}
+    for name in DEV_SCHOOLS:
+        skb, cases[name] = school(name)
+        for suffix, v in (("", skb), ("-none", thinned(skb, None))):
+            out[name + suffix] = _variant(build(v), v, name + suffix, name, cases[name], build)
     aug_lex, aug_sem = [], []
     rng = random.Random(7)
     picks = [(rng.choice(e.similar), e.id) for e in kb.entries if e.similar]
     for b in range(4):
         batch = picks[b::4]
         m = build(without(kb, set(batch)))
-        cases = [{"q": w.format(t), "expect": e} for t, e in batch for w in WRAPPERS]
-        aug_lex += rows(m, cases, "lexical", lex_names)
-        aug_sem += rows(m, cases, "semantic", sem_names)
-    data = Collected(dev, out, aug_lex, aug_sem)
+        aug = [{"q": w.format(t), "expect": e} for t, e in batch for w in WRAPPERS]
+        aug_lex += rows(m, aug, "lexical", nm.LEXICAL.names)
+        aug_sem += rows(m, aug, "semantic", nm.SEMANTIC.names)
+    data = Collected(cases, out, aug_lex, aug_sem)
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_bytes(pickle.dumps(data))
     return data
