@@ -7,15 +7,15 @@ LEXICAL_WEIGHTS = {
 }
 LEXICAL_BIAS = -4.787
 SEMANTIC_WEIGHTS = {
-    "cos": -2.952, "cont": 0.783, "union": -1.217, "covered": 1.331, "fuzz": 2.53,
-    "partial": -0.316, "keyword": 0.648, "anchor": -0.401, "answer": 10.188, "bm25": 6.724,
-    "pre_rank": -0.002, "missing": -1.982, "length": 1.146, "foreign": 1.752,
-    "density": -1.134, "emb": 11.073, "emb_rel": 10.347, "passage": 7.006,
-    "passage_rel": 7.581, "emb_z": -0.067, "passage_z": 0.316, "emb_rank": 0.417,
-    "passage_rank": 0.199, "sentence": 12.178, "sentence_rel": 13.963, "sentence_z": 0.216,
-    "emb_best": -14.004, "offtopic_sim": -37.845, "offtopic_gap": 23.841,
+    "cos": -2.808, "cont": 0.745, "union": -1.157, "covered": 1.266, "fuzz": 2.406,
+    "partial": -0.301, "keyword": 0.616, "anchor": -0.381, "answer": 9.689, "bm25": 6.395,
+    "pre_rank": -0.002, "missing": -1.885, "length": 0.968, "foreign": 1.547,
+    "density": -1.078, "emb": 10.53, "emb_rel": 9.84, "passage": 6.663, "passage_rel": 7.21,
+    "emb_z": -0.063, "passage_z": 0.3, "emb_rank": 0.396, "passage_rank": 0.189,
+    "sentence": 11.582, "sentence_rel": 13.279, "sentence_z": 0.206, "emb_best": -13.682,
+    "offtopic_sim": -37.192, "offtopic_gap": 23.51,
 }
-SEMANTIC_BIAS = 15.981
+SEMANTIC_BIAS = 17.123
 SURE = 0.999
 # Used only until the installed knowledge base's self-test is done.
-DEFAULT_ANSWER, DEFAULT_SUGGEST, DEFAULT_MARGIN = 0.64, 0.19, 1.5
+DEFAULT_ANSWER, DEFAULT_SUGGEST, DEFAULT_MARGIN = 0.62, 0.2, 1.4
