@@ -57,11 +57,15 @@ def fit_all(data: Collected, cases: Picked, lex_names=LEXICAL_NAMES, sem_names=S
                 for i in cases[v.group]]
     sem_rows = [matrix(v.dev_semantic[i], sem_names) for v in data.variants.values()
                 for i in cases[v.group]]
+    # Each variant's self-test phrasings (its own, left out of the index) teach ranking
+    # too: every dev school's way of writing, not only the sample's wrapped paraphrases.
+    held = [matrix(r, sem_names) for v in data.variants.values() if cases[v.group]
+            for r in v.held_out]
     # The shipped off-topic set places thresholds at run time, so it is kept out of fitting.
     lex, lex_b = fit(lex_rows, [matrix(r, lex_names) for r in data.aug_lexical], lex_names,
                      LEXICAL_QUERY)
-    sem, sem_b = fit(sem_rows, [matrix(r, sem_names) for r in data.aug_semantic], sem_names,
-                     SEMANTIC_QUERY)
+    sem, sem_b = fit(sem_rows, [matrix(r, sem_names) for r in data.aug_semantic] + held,
+                     sem_names, SEMANTIC_QUERY)
     return lex, lex_b, sem, sem_b
 
 

@@ -7,15 +7,15 @@ LEXICAL_WEIGHTS = {
 }
 LEXICAL_BIAS = -4.787
 SEMANTIC_WEIGHTS = {
-    "cos": -2.808, "cont": 0.745, "union": -1.157, "covered": 1.266, "fuzz": 2.406,
-    "partial": -0.301, "keyword": 0.616, "anchor": -0.381, "answer": 9.689, "bm25": 6.395,
-    "pre_rank": -0.002, "missing": -1.885, "length": 0.968, "foreign": 1.547,
-    "density": -1.078, "emb": 10.53, "emb_rel": 9.84, "passage": 6.663, "passage_rel": 7.21,
-    "emb_z": -0.063, "passage_z": 0.3, "emb_rank": 0.396, "passage_rank": 0.189,
-    "sentence": 11.582, "sentence_rel": 13.279, "sentence_z": 0.206, "emb_best": -13.682,
-    "offtopic_sim": -37.192, "offtopic_gap": 23.51,
+    "cos": -2.475, "cont": 0.709, "union": -0.896, "covered": 0.51, "fuzz": 2.285,
+    "partial": -0.417, "keyword": 0.836, "anchor": -0.307, "answer": 8.815, "bm25": 6.162,
+    "pre_rank": 0.009, "missing": -1.856, "length": 0.803, "foreign": 1.249, "density": -1.385,
+    "emb": 10.646, "emb_rel": 10.043, "passage": 8.38, "passage_rel": 9.043, "emb_z": -0.04,
+    "passage_z": 0.27, "emb_rank": 0.333, "passage_rank": 0.152, "sentence": 12.352,
+    "sentence_rel": 14.118, "sentence_z": 0.17, "emb_best": -14.053, "offtopic_sim": -38.133,
+    "offtopic_gap": 24.08,
 }
-SEMANTIC_BIAS = 17.123
+SEMANTIC_BIAS = 16.696
 SURE = 0.999
 # Used only until the installed knowledge base's self-test is done.
-DEFAULT_ANSWER, DEFAULT_SUGGEST, DEFAULT_MARGIN = 0.62, 0.2, 1.4
+DEFAULT_ANSWER, DEFAULT_SUGGEST, DEFAULT_MARGIN = 0.53, 0.2, 1.5
