@@ -93,17 +93,23 @@ def simulate(v, w, b, cases: Picked, margin: float, names=SEMANTIC_NAMES) -> dic
             "answer": answer, "suggest": suggest}
 
 
+def fitted(data: Collected, train: Picked, sem_names=SEMANTIC_NAMES):
+    """The semantic weights, bias and default margin fitted on `train` alone."""
+    _, _, sem, sem_b = fit_all(data, train, sem_names=sem_names)
+    w = np.asarray(list(sem.values()))
+    margin = best_defaults(outcomes([matrix(v.dev_semantic[i], sem_names)
+                                     for v in data.variants.values() for i in train[v.group]],
+                                    w, sem_b))[2]
+    return w, sem_b, margin
+
+
 def cross_validate(data: Collected, folds: int = 5, sem_names=SEMANTIC_NAMES) -> None:
     orders = {g: np.random.default_rng(2026).permutation(len(c)) for g, c in data.cases.items()}
     results: dict[str, list[dict]] = {name: [] for name in data.variants}
     for k in range(folds):
         test = {g: sorted(int(i) for i in order[k::folds]) for g, order in orders.items()}
         train = {g: sorted(set(range(len(order))) - set(test[g])) for g, order in orders.items()}
-        _, _, sem, sem_b = fit_all(data, train, sem_names=sem_names)
-        w = np.asarray(list(sem.values()))
-        margin = best_defaults(outcomes([matrix(v.dev_semantic[i], sem_names)
-                                         for v in data.variants.values() for i in train[v.group]],
-                                        w, sem_b))[2]
+        w, sem_b, margin = fitted(data, train, sem_names)
         for name, v in data.variants.items():
             results[name].append(simulate(v, w, sem_b, test, margin, sem_names))
     for name, rs in results.items():
@@ -118,11 +124,7 @@ def leave_school_out(data: Collected, sem_names=SEMANTIC_NAMES) -> None:
     """Each dev school asked with weights fitted without it: how a school nothing was fitted
     on fares, the question the other-school test set answers (and must not be tuned on)."""
     def show(name: str, train: Picked, only: set[str]) -> None:
-        _, _, sem, sem_b = fit_all(data, train, sem_names=sem_names)
-        w = np.asarray(list(sem.values()))
-        margin = best_defaults(outcomes([matrix(v.dev_semantic[i], sem_names)
-                                         for v in data.variants.values() for i in train[v.group]],
-                                        w, sem_b))[2]
+        w, sem_b, margin = fitted(data, train, sem_names)
         for vname, v in data.variants.items():
             if v.group in only:
                 r = simulate(v, w, sem_b, every_case(data), margin, sem_names)
