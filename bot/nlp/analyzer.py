@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from .english import EnglishReader
 from .question_kinds import question_kinds
 from .normalize import normalize
 from .pinyin import is_han
@@ -17,7 +18,8 @@ from .tokenizer import STOPWORDS, all_words, is_dictionary_word, new_tokenizer
 @dataclass(frozen=True)
 class Analysis:
     normalized: str            # folded, courtesies removed: what staff see in reports
-    repaired: str              # homophones repaired, the student's own words otherwise
+    repaired: str              # English career words read in Chinese, homophones repaired,
+                               # the student's own words otherwise
     canonical: str             # and variants replaced by canonical terms
     words: tuple[str, ...]     # every word, question words and particles included
     tokens: tuple[str, ...]    # content words
@@ -41,6 +43,7 @@ class Analyzer:
                                is_common_word=lambda w: is_dictionary_word(tokenizer, w),
                                segment=lambda t: tokenizer.lcut(t, HMM=False))
 
+        self.english = EnglishReader(bootstrap.canonical)
         self._cache: dict[str, Analysis] = {}
 
     def analyze(self, text: str, remember: bool = False) -> Analysis:
@@ -56,7 +59,7 @@ class Analyzer:
 
     def _analyze(self, text: str) -> Analysis:
         normalized = normalize(text)
-        repaired = self.terms.repair_homophones(normalized)
+        repaired = self.terms.repair_homophones(self.english.read(normalized))
         canonical = self.terms.canonicalize(repaired)
         words = tuple(all_words(self.tokenizer, canonical))
         tokens = tuple(w for w in words if w not in STOPWORDS)

@@ -1,21 +1,21 @@
 """Fitted constants of the confidence models. Written by `python -m bench.tune` (dev set only)."""
 
 LEXICAL_WEIGHTS = {
-    "cos": -1.354, "cont": -0.09, "union": -0.712, "covered": 0.381, "fuzz": 6.904,
-    "partial": -0.164, "keyword": 1.439, "anchor": -0.494, "answer": 11.09, "bm25": 9.116,
-    "pre_rank": 0.217, "missing": -2.3, "length": 3.041, "foreign": 0.886, "density": -1.8,
+    "cos": -1.273, "cont": 0.003, "union": -0.414, "covered": 0.389, "fuzz": 6.899,
+    "partial": -0.132, "keyword": 1.523, "anchor": -0.513, "answer": 11.514, "bm25": 8.954,
+    "pre_rank": 0.131, "missing": -2.287, "length": 3.014, "foreign": 0.926, "density": -1.807,
 }
-LEXICAL_BIAS = -4.787
+LEXICAL_BIAS = -4.896
 SEMANTIC_WEIGHTS = {
-    "cos": -2.475, "cont": 0.709, "union": -0.896, "covered": 0.51, "fuzz": 2.285,
-    "partial": -0.417, "keyword": 0.836, "anchor": -0.307, "answer": 8.815, "bm25": 6.162,
-    "pre_rank": 0.009, "missing": -1.856, "length": 0.803, "foreign": 1.249, "density": -1.385,
-    "emb": 10.646, "emb_rel": 10.043, "passage": 8.38, "passage_rel": 9.043, "emb_z": -0.04,
-    "passage_z": 0.27, "emb_rank": 0.333, "passage_rank": 0.152, "sentence": 12.352,
-    "sentence_rel": 14.118, "sentence_z": 0.17, "emb_best": -14.053, "offtopic_sim": -38.133,
-    "offtopic_gap": 24.08,
+    "cos": -2.574, "cont": 0.849, "union": -0.847, "covered": 0.523, "fuzz": 2.344,
+    "partial": -0.446, "keyword": 0.873, "anchor": -0.309, "answer": 9.144, "bm25": 6.209,
+    "pre_rank": -0.045, "missing": -1.945, "length": 0.799, "foreign": 1.369,
+    "density": -1.374, "emb": 11.3, "emb_rel": 10.647, "passage": 8.338, "passage_rel": 8.971,
+    "emb_z": -0.053, "passage_z": 0.273, "emb_rank": 0.346, "passage_rank": 0.134,
+    "sentence": 12.629, "sentence_rel": 14.357, "sentence_z": 0.175, "emb_best": -13.51,
+    "offtopic_sim": -37.445, "offtopic_gap": 23.935,
 }
-SEMANTIC_BIAS = 16.696
+SEMANTIC_BIAS = 14.718
 SURE = 0.999
 # Used only until the installed knowledge base's self-test is done.
-DEFAULT_ANSWER, DEFAULT_SUGGEST, DEFAULT_MARGIN = 0.53, 0.2, 1.5
+DEFAULT_ANSWER, DEFAULT_SUGGEST, DEFAULT_MARGIN = 0.58, 0.19, 1.5
