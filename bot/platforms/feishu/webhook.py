@@ -173,16 +173,14 @@ class FeishuChannel:
         return False
 
     def _run(self, work: Any, item: Inbound | StaffAction, replay_until: float) -> None:
-        """Staff work off the request path, tracked like answers (`wait_idle`)."""
+        """`work(item)` off the request path, in the answer pool (drained at a stop)."""
         self.executor.submit(work, item)
         for delivery in item.delivery_ids:      # accepted: from now on a retry is a duplicate
             self.ctx.stores.deliveries.done(CHANNEL, delivery, replay_until)
 
     def _submit(self, inbound: Inbound, in_group: bool, found: list[Mention],
                 replay_until: float) -> None:
-        self.executor.submit(self._answer, inbound, in_group, found)
-        for delivery in inbound.delivery_ids:    # accepted: from now on a retry is a duplicate
-            self.ctx.stores.deliveries.done(CHANNEL, delivery, replay_until)
+        self._run(lambda item: self._answer(item, in_group, found), inbound, replay_until)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until every accepted event is answered (tests; a stop drains the pool)."""
