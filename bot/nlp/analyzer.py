@@ -12,6 +12,7 @@ from .question_kinds import question_kinds
 from .normalize import normalize
 from .pinyin import is_han
 from .terms import TermTable
+from .thesaurus import with_shipped_terms
 from .tokenizer import STOPWORDS, all_words, is_dictionary_word, new_tokenizer
 
 
@@ -35,6 +36,7 @@ def bigrams(text: str) -> list[str]:
 class Analyzer:
     def __init__(self, synonyms: Mapping[str, Iterable[str]], keywords: Iterable[str]) -> None:
         keywords = list(keywords)
+        synonyms = with_shipped_terms(synonyms, keywords)
         bootstrap = TermTable(synonyms, keywords)
         self.tokenizer = tokenizer = new_tokenizer(bootstrap.words)
         # Closures over the tokenizer, not over self: no reference cycle, so a replaced

@@ -19,14 +19,16 @@ def char_reading(ch: str) -> str:
     return lazy_pinyin(ch, style=Style.NORMAL)[0]
 
 
-def term_keys(term: str, limit: int = 16) -> set[tuple[str, ...]]:
+@lru_cache(maxsize=65536)
+def term_keys(term: str, limit: int = 16) -> frozenset[tuple[str, ...]]:
     """Every reading of `term` a student's typo could be a homophone of.
 
     The phrase reading (选调生 -> xuan diao sheng) plus combinations of each
     character's own readings, since the typo is read character by character.
+    Kept per term: every knowledge-base build reads the same shipped terms again.
     """
     if len(term) < 2 or not all(is_han(c) for c in term):
-        return set()
+        return frozenset()
     keys = {tuple(lazy_pinyin(term, style=Style.NORMAL))}
     keys.add(tuple(char_reading(c) for c in term))
     readings = [sorted(set(r)) for r in pinyin(term, style=Style.NORMAL, heteronym=True)]
@@ -35,4 +37,4 @@ def term_keys(term: str, limit: int = 16) -> set[tuple[str, ...]]:
         combos *= len(r)
     if combos <= limit:
         keys.update(product(*readings))
-    return keys
+    return frozenset(keys)

@@ -27,10 +27,11 @@ from ..kb.model import KnowledgeBase
 from .english import GLOSSARY_FILE
 from .model import MatchResult, Thresholds
 from .offtopic import OFFTOPIC_FILE, offtopic_questions
+from .thesaurus import THESAURUS_FILE
 
 log = logging.getLogger(__name__)
 
-VERSION = 7                 # bump when the procedure changes: old caches are ignored
+VERSION = 8                 # bump when the procedure changes: old caches are ignored
 DECLINE_OFFTOPIC = 0.93     # share of off-topic questions the suggest threshold declines
 DIRECT_OFFTOPIC = 0.99      # share of off-topic questions below the answer threshold
 MAX_HELD_OUT = 160          # knowledge-base phrasings asked in the self-test
@@ -55,6 +56,7 @@ def fingerprint(kb: KnowledgeBase, model_name: str) -> str:
     h.update(f"v{VERSION}|{model_name}|".encode())
     h.update(OFFTOPIC_FILE.read_bytes())
     h.update(GLOSSARY_FILE.read_bytes())
+    h.update(THESAURUS_FILE.read_bytes())
     for e in kb.entries:
         h.update("\0".join((e.id, e.question, *e.similar, *e.keywords, e.answer)).encode())
     for k, vs in sorted(kb.synonyms.items()):

@@ -1,0 +1,56 @@
+"""Career-office words every school shares (三方 = 就业协议书) are shipped beneath each
+school's own synonyms (bot/nlp/thesaurus.py): the school's file always wins."""
+from __future__ import annotations
+
+from bot.kb.model import FaqEntry, KnowledgeBase
+from bot.nlp.analyzer import Analyzer
+from bot.nlp.matcher import FaqMatcher
+from bot.nlp.thesaurus import shipped_groups, with_shipped_terms
+
+
+def test_shipped_groups_are_exact_and_disjoint():
+    seen: set[str] = set()
+    for group in shipped_groups():
+        assert all(len(w) > 1 for w in group), group
+        assert not seen & set(group), group
+        seen |= set(group)
+
+
+def test_a_school_without_synonyms_gets_the_shipped_ones():
+    analyzer = Analyzer({}, [])
+    assert (analyzer.analyze("三方丢了").canonical
+            == analyzer.analyze("就业协议书丢了").canonical)
+
+
+def test_a_group_the_school_names_joins_the_schools_term():
+    merged = with_shipped_terms({"网签": ["线上签约"]})
+    assert "网上签约" in merged["网签"] and "在线签约" in merged["网签"]
+    assert "网上签约" not in merged
+    analyzer = Analyzer({"网签": ["线上签约"]}, [])
+    assert analyzer.analyze("在线签约怎么操作").canonical.startswith("网签")
+
+
+def test_a_keyword_of_the_school_stays_a_word_of_its_own():
+    """Staff who made 保研 a keyword of one entry keep it apart from 推免."""
+    merged = with_shipped_terms({}, keywords=["保研"])
+    assert "保研" not in merged.get("推免", [])
+    analyzer = Analyzer({}, ["保研"])
+    assert "保研" in analyzer.analyze("保研名额").canonical
+
+
+def test_a_faq_written_in_full_names_answers_a_students_short_word():
+    """Words alone (no meaning model): 教资 and 国考 meet the page's full names. Without
+    the shipped groups each of these questions only gets a list to choose from."""
+    kb = KnowledgeBase((
+        FaqEntry(id="cert", category="证书", question="教师资格证什么时候报名？", answer="……"),
+        FaqEntry(id="recruit", category="证书", question="教师招聘考试什么时候报名？", answer="……"),
+        FaqEntry(id="exam", category="公职", question="国家公务员考试怎么准备？", answer="……"),
+        FaqEntry(id="prov", category="公职", question="省公务员考试怎么准备？", answer="……"),
+        FaqEntry(id="archive", category="档案", question="档案寄到哪里？", answer="……"),
+    ))
+    matcher = FaqMatcher(kb)
+    for question, expect in (("教资啥时候报", "cert"), ("教招啥时候报", "recruit"),
+                             ("国考咋准备", "exam")):
+        result = matcher.match(question)
+        assert result.best is not None and result.best.id == expect, question
+        assert result.decision == "answer", question
