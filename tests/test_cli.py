@@ -27,6 +27,8 @@ def test_kb_check_passes_on_a_good_kb():
     r = run("kb", "check", "--kb", str(SMALL_KB))
     assert r.returncode == 0, r.stderr
     assert "知识库检查通过：6 条问答" in r.stdout
+    [shipped] = [line for line in r.stdout.splitlines() if line.startswith("程序自带的通用说法")]
+    assert "三方协议/三方" in shipped
 
 
 def test_kb_check_fails_with_file_and_line(tmp_path):

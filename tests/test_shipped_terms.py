@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.kb.model import FaqEntry, KnowledgeBase
 from bot.nlp.analyzer import Analyzer
 from bot.nlp.matcher import FaqMatcher
-from bot.nlp.thesaurus import shipped_groups, with_shipped_terms
+from bot.nlp.thesaurus import groups_met, shipped_groups, with_shipped_terms
 
 
 def test_shipped_groups_are_exact_and_disjoint():
@@ -54,3 +54,9 @@ def test_a_faq_written_in_full_names_answers_a_students_short_word():
         result = matcher.match(question)
         assert result.best is not None and result.best.id == expect, question
         assert result.decision == "answer", question
+
+
+def test_staff_are_told_which_shipped_groups_their_knowledge_base_uses():
+    met = groups_met(["就业协议书丢了怎么补办？", "请联系学院辅导员。"])
+    assert [g[0] for g in met] == ["三方协议", "辅导员"]
+    assert groups_met(["食堂几点开门"]) == []

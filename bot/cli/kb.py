@@ -15,6 +15,7 @@ from ..kb.loader import load_kb
 from ..kb.model import KnowledgeBase
 from ..nlp.matcher import FaqMatcher
 from ..placeholders import settings_warnings
+from ..nlp.thesaurus import groups_met
 from ..nlp.thresholds import SelfTest
 from ..store.unanswered import OPEN
 from .common import config_for
@@ -77,7 +78,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         loaded = _load_matcher(args)
         if loaded is not None:
             print(_thresholds_line(loaded))
+        print(_shipped_terms_line(result.kb))
     return 0
+
+
+def _shipped_terms_line(kb: KnowledgeBase) -> str:
+    """Which of the bot's own career words this knowledge base uses, so staff know what
+    it already understands without their `synonyms.yaml`."""
+    met = groups_met(t for e in kb.entries for t in (e.question, *e.similar, e.answer))
+    if not met:
+        return "程序自带的通用说法（三方/就业协议书 这类）在这个知识库里没有用到。"
+    names = "、".join("/".join(g[:2]) for g in met[:6]) + ("……" if len(met) > 6 else "")
+    return (f"程序自带的通用说法有 {len(met)} 组用在了这个知识库里（{names}），"
+            "学生用其中哪种说法都能对上；synonyms.yaml 里写了的按您写的。")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

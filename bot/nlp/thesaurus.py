@@ -54,3 +54,10 @@ def with_shipped_terms(synonyms: Mapping[str, Iterable[str]],
         for w in free:
             owner[w] = target
     return merged
+
+
+def groups_met(texts: Iterable[str]) -> list[tuple[str, ...]]:
+    """The shipped groups any of whose words the texts use: what `kb check` tells staff
+    the bot already knows about their knowledge base's words."""
+    folded = "\n".join(fold(t) for t in texts)
+    return [g for g in shipped_groups() if any(w in folded for w in g)]
