@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 import threading
+import zipfile
 from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Protocol, Sequence, TypeVar
@@ -118,16 +119,24 @@ class QueryCache:
         return vec
 
 
+SHIPPED_VECTORS = Path(__file__).resolve().parent / "data" / "vectors"
+
+
 class VectorStore:
     """Vectors of knowledge-base texts on disk, by a hash of model, kind and text.
 
     One file per model under the data folder; rewritten atomically when new texts were
-    embedded, so a crash never leaves a half-written cache.
+    embedded, so a crash never leaves a half-written cache. Texts every knowledge base
+    embeds (the shipped off-topic questions) come with the package, in the same format
+    (`python -m bench.ship_vectors` writes them): a first start embeds only the
+    school's own texts.
     """
 
-    def __init__(self, embedder: Embedder, folder: Path | None) -> None:
+    def __init__(self, embedder: Embedder, folder: Path | None,
+                 shipped: Path | None = SHIPPED_VECTORS) -> None:
         self.embedder = embedder
         self.path = folder / f"{embedder.name}.npz" if folder else None
+        self.shipped = shipped / f"{embedder.name}.npz" if shipped else None
         self._known: dict[bytes, np.ndarray] = {}
         self._lock = threading.Lock()
         self._loaded = False
@@ -138,16 +147,23 @@ class VectorStore:
         return hashlib.blake2b(f"{kind}\0{text}".encode("utf-8"), digest_size=16).digest()
 
     def _load(self) -> None:
-        if self._loaded or self.path is None:
+        if self._loaded:
             return
         self._loaded = True
+        for path in (self.shipped, self.path):
+            if path is not None:
+                self._known.update(self._read(path))
+
+    def _read(self, path: Path) -> dict[bytes, np.ndarray]:
+        """A vector file's contents; nothing when it is missing, damaged or of another size."""
         try:
-            with np.load(self.path) as data:
+            with np.load(path) as data:
                 keys, vecs = data["keys"], data["vectors"]
-            if vecs.shape[1:] == (self.embedder.dim,) and keys.shape[1:] == (16,):
-                self._known = {k.tobytes(): v for k, v in zip(keys, vecs)}
-        except (OSError, ValueError, KeyError):
-            self._known = {}
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            return {}
+        if vecs.shape[1:] != (self.embedder.dim,) or keys.shape[1:] != (16,):
+            return {}
+        return {k.tobytes(): v for k, v in zip(keys, vecs)}
 
     def _save(self) -> None:
         """Write the cache; a failure only costs embedding again later, never the build.

@@ -1,0 +1,49 @@
+"""The off-topic questions' vectors ship with the package: a first start embeds only the
+school's own texts, and the shipped vectors are exactly what the model gives."""
+from __future__ import annotations
+
+import numpy as np
+
+from bench.ship_vectors import prepared_offtopic
+from bot.kb.loader import load_kb
+from bot.nlp.builder import MatcherBuilder
+from bot.nlp.embed import SHIPPED_VECTORS, VectorStore, load_embedder
+
+from .support.builders import SMALL_KB
+
+
+def shipped_store() -> VectorStore:
+    embedder, status = load_embedder()
+    assert embedder is not None, status
+    return VectorStore(embedder, None)
+
+
+def test_every_shipped_offtopic_question_has_its_vector():
+    store = shipped_store()
+    assert store.shipped is not None and store.shipped.parent == SHIPPED_VECTORS
+    missing = [t for t in prepared_offtopic() if store.lookup("query", t) is None]
+    assert not missing, f"run `python -m bench.ship_vectors`: no shipped vector for {missing[:3]}"
+
+
+def test_shipped_vectors_are_the_models_own():
+    store = shipped_store()
+    texts = prepared_offtopic()[::97]
+    fresh = store.embedder.queries(texts)
+    shipped = np.stack([store.lookup("query", t) for t in texts])
+    assert np.allclose(shipped, fresh, atol=1e-5)
+
+
+def test_a_first_start_embeds_the_schools_texts_not_the_shipped_ones(tmp_path):
+    kb = load_kb(SMALL_KB).kb
+    builder = MatcherBuilder(data_dir=tmp_path)
+    matcher, report = builder.full(kb)
+    meaning = builder.meaning()
+    assert meaning is not None and report is not None
+    texts = sum(1 + len(e.similar) for e in kb.entries) + len(kb.entries)   # phrasings, passages
+    # …and up to MAX_SENTENCES answer sentences each, and the odd off-topic question this
+    # school's synonyms read differently; never the 800-odd shipped ones.
+    assert 0 < meaning.store.embedded <= texts + 8 * len(kb.entries) + 5
+    assert matcher.match("食堂几点开门").decision == "decline"
+    # The data folder's cache holds what was embedded here and what came shipped.
+    reread = VectorStore(meaning.embedder, tmp_path / "embeddings", shipped=None)
+    assert all(reread.lookup("query", t) is not None for t in prepared_offtopic()[:50])
