@@ -42,7 +42,8 @@ LEXICAL_NAMES = ("cos", "cont", "union", "covered", "fuzz", "partial", "keyword"
                  "answer", "bm25", "pre_rank", "missing", "length", "foreign", "density")
 SEMANTIC_NAMES = LEXICAL_NAMES + ("emb", "emb_rel", "passage", "passage_rel", "emb_z", "passage_z",
                                   "emb_rank", "passage_rank", "sentence", "sentence_rel",
-                                  "sentence_z", "emb_best", "offtopic_sim", "offtopic_gap")
+                                  "sentence_z", "emb_best", "offtopic_sim", "offtopic_gap",
+                                  "breaker")
 
 
 Picked = dict[str, list[int]]     # the dev questions used, by group (see Variant.group)

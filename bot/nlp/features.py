@@ -1,7 +1,8 @@
 """The features of each candidate entry for one question, as the confidence models read them.
 
 Lexical scores come from the index for every entry; fuzzy alignment, keyword and anchor
-evidence are computed here for the few candidates only (they cost the most); meaning
+evidence are computed here for the few candidates only (they cost the most), and so is
+whether question and entry name the same side breaking an agreement (`breach.py`); meaning
 scores, when the model was consulted, are used as they are and relative to the best
 entry, because this model's cosines sit in a narrow band.
 """
@@ -11,6 +12,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .analyzer import Analysis
+from .breach import agreement, breaker
 from .index import LexicalIndex, LexicalScores
 from .semantic import SemanticScores
 
@@ -69,6 +71,8 @@ def columns(index: LexicalIndex, a: Analysis, rows: list[int], lexical: LexicalS
                                      if t not in index.words[i] and t not in index.answer_words[i])
                                  / total for i in rows])
     out["foreign"] = np.full(n, sum(w for t, w in weights.items() if not index.known(t)) / total)
+    said = breaker(a.repaired)
+    out["breaker"] = np.asarray([agreement(said, index.breakers[i]) for i in rows])
     if lexical is not None:
         out["pre_rank"] = _inverse_rank(lexical.pre, rows)
     else:

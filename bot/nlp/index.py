@@ -17,6 +17,7 @@ import numpy as np
 
 from ..kb.model import FaqEntry
 from .analyzer import Analysis, Analyzer
+from .breach import entry_breaker
 
 # words, characters, question kinds; anything else is a character bigram
 FEATURE_WEIGHTS = {"w": 1.0, "c": 0.3, "q": 0.8}
@@ -71,6 +72,7 @@ class LexicalIndex:
             unions.append(union)
         self.words = [{f[2:] for f in u if f.startswith("w:")} for u in unions]
         self.n_texts = [len(texts) for texts in self._texts]
+        self.breakers = [entry_breaker((e.question, *e.similar)) for e in self.entries]
 
         df: dict[str, int] = defaultdict(int)
         for union in unions:

@@ -7,15 +7,15 @@ LEXICAL_WEIGHTS = {
 }
 LEXICAL_BIAS = -4.915
 SEMANTIC_WEIGHTS = {
-    "cos": -2.652, "cont": 0.862, "union": -0.203, "covered": 0.391, "fuzz": 2.247,
-    "partial": -0.556, "keyword": 0.844, "anchor": -0.159, "answer": 8.928, "bm25": 5.568,
-    "pre_rank": 0.012, "missing": -2.043, "length": 0.989, "foreign": 1.266, "density": -1.204,
-    "emb": 10.962, "emb_rel": 10.298, "passage": 8.824, "passage_rel": 9.496, "emb_z": -0.021,
-    "passage_z": 0.279, "emb_rank": 0.319, "passage_rank": 0.12, "sentence": 11.301,
-    "sentence_rel": 12.772, "sentence_z": 0.205, "emb_best": -12.889, "offtopic_sim": -36.372,
-    "offtopic_gap": 23.483,
+    "cos": -2.686, "cont": 0.899, "union": -0.481, "covered": 0.327, "fuzz": 2.375,
+    "partial": -0.599, "keyword": 0.813, "anchor": -0.044, "answer": 9.054, "bm25": 5.644,
+    "pre_rank": -0.025, "missing": -2.069, "length": 0.921, "foreign": 1.171, "density": -1.23,
+    "emb": 11.908, "emb_rel": 11.187, "passage": 8.532, "passage_rel": 9.182, "emb_z": -0.069,
+    "passage_z": 0.264, "emb_rank": 0.397, "passage_rank": 0.147, "sentence": 13.192,
+    "sentence_rel": 14.91, "sentence_z": 0.192, "emb_best": -13.532, "offtopic_sim": -37.913,
+    "offtopic_gap": 24.381, "breaker": 1.85,
 }
-SEMANTIC_BIAS = 14.138
+SEMANTIC_BIAS = 14.108
 SURE = 0.995
 # Used only until the installed knowledge base's self-test is done.
 DEFAULT_ANSWER, DEFAULT_SUGGEST, DEFAULT_MARGIN = 0.58, 0.17, 1.6
