@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.kb.model import FaqEntry, KnowledgeBase
+from bot.nlp.analyzer import Analyzer
 from bot.nlp.breach import EMPLOYER, NEITHER, STUDENT, breaker, entry_breaker
 from bot.nlp.builder import MatcherBuilder
 
@@ -55,3 +56,11 @@ def test_the_side_named_counts_for_the_entry_on_that_side_and_against_the_other(
     side = {c.id: dict(c.features)["breaker"] for c in candidates}
     assert side[right] == 1.0 and side[wrong] == -1.0
     assert candidates[0].id == right
+
+
+def test_a_student_named_as_the_object_is_not_the_one_breaking():
+    """公司把我…毁约了: 我 is whom the company let down, as the matcher reads the question
+    (offer read in Chinese, punctuation gone), not the side that breaks."""
+    analyzer = Analyzer({}, [])
+    for q in ("公司把我offer收回了，毁约了，我该怎么办", "hr让我别来了 说公司取消录用了"):
+        assert breaker(analyzer.analyze(q).repaired) == EMPLOYER, q

@@ -14,7 +14,7 @@ _EMPLOYER = r"(?:用人单位|单位|公司|企业|医院|学校|hr|对方|老�
 _EMPLOYER_BREAKS = re.compile(
     _EMPLOYER + r".{0,8}?(?:毁约|违约|反悔|变卦|取消|撤销|撤回|收回|不要我|不招|不录|不能录用"
                 r"|辞退|解雇|不签|解除)", re.IGNORECASE)
-_STUDENT = r"(?:我|本人|学生|自己|毕业生|个人)"
+_STUDENT = r"(?:(?<![把让给叫要])我|本人|学生|自己|毕业生|个人)"
 _STUDENT_BREAKS = re.compile(
     _STUDENT + r".{0,8}?(?:毁约|违约|解约|反悔|后悔|不想去|放弃|解除)")
 
