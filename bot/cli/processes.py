@@ -66,9 +66,11 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_feishu_connect(args: argparse.Namespace) -> int:
     """Feishu long-connection mode: no public URL needed, the bot dials out to Feishu."""
     from ..handoff.desk import StaffDesk
+    from ..memory import limit_arenas
     from ..platforms.feishu.ws import connect
     from ..runtime import transports_for
 
+    limit_arenas()
     config = config_for(args)
     for name in ("FEISHU_APP_ID", "FEISHU_APP_SECRET"):
         if not config.secret(name):

@@ -23,12 +23,14 @@ from ..config import Config, ConfigError
 from ..context import BotContext, build_context
 from ..kb.keep import KeptKnowledge
 from ..kb.loader import load_kb
+from ..memory import limit_arenas
 from ..runtime import Runtime, interrupt_on_sigterm
 from .common import config_for, python_command, startup_warnings, warn_if_kept
 from .listen import WorkersPort, open_for_workers, open_listener
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    limit_arenas()
     config = config_for(args)
     server = config.settings.server
     host, port = args.host or server.host, int(args.port or server.port)
