@@ -1,4 +1,5 @@
-"""Giving the memory of a replaced knowledge base back to the operating system.
+"""Keeping the process small: the memory of a replaced knowledge base goes back to the
+operating system, and `serve` keeps glibc to two malloc arenas (`limit_arenas`).
 
 A large knowledge base's indexes are millions of small Python objects; once the old
 one is dropped, CPython frees them but glibc keeps the pages in its arenas, so the
@@ -38,7 +39,7 @@ def limit_arenas(arenas: int = SERVE_ARENAS) -> None:
     embedding threads of a build and the scheduler's grew one `serve` to 451–453 MB
     resident (`bench.webhook.serve_memory_mb`); with two arenas it stays at 377 MB.
     Called before any thread starts; without glibc there is nothing to limit."""
-    if _libc is None or not hasattr(_libc, "mallopt"):
+    if _libc is None:
         return
     if not _libc.mallopt(M_ARENA_MAX, arenas):
         log.debug("mallopt(M_ARENA_MAX) refused")

@@ -14,9 +14,9 @@ from ..kb.evaluate import CasesError, evaluate, load_cases
 from ..kb.loader import load_kb
 from ..kb.model import KnowledgeBase
 from ..nlp.matcher import FaqMatcher
-from ..placeholders import settings_warnings
 from ..nlp.thesaurus import groups_met
 from ..nlp.thresholds import SelfTest
+from ..placeholders import settings_warnings
 from ..store.unanswered import OPEN
 from .common import config_for
 
