@@ -108,7 +108,8 @@ def _variant(m: FaqMatcher, kb: KnowledgeBase, name: str, group: str, cases: lis
     lex_names, sem_names = nm.LEXICAL.names, nm.SEMANTIC.names
     off_cases = [{"q": q, "expect": None} for q in offtopic_questions()]
     got = Variant(group, rows(m, cases, "lexical", lex_names), rows(m, cases, "semantic", sem_names),
-                  rows(m, off_cases, "semantic", sem_names), rows(m, off_cases, "lexical", lex_names))
+                  rows(m.asking_offtopic(), off_cases, "semantic", sem_names),
+                  rows(m.asking_offtopic(), off_cases, "lexical", lex_names))
     picks = held_out_phrasings(kb, name)
     for b in range(4):
         batch = picks[b::4]

@@ -81,6 +81,15 @@ class FaqMatcher:
             clone.semantic = self.semantic.forgetful()
         return clone
 
+    def asking_offtopic(self) -> "FaqMatcher":
+        """The same indexes for asking the known off-topic questions themselves: each is
+        compared with the others only. A student who asks one of them word for word is
+        compared with all of them, and is told it is not ours."""
+        clone = self.with_thresholds(self.thresholds)
+        if self.semantic is not None:
+            clone.semantic = self.semantic.asking_offtopic()
+        return clone
+
     # -- matching ----------------------------------------------------------------------
     def suggestions(self, result: MatchResult) -> list[Candidate]:
         """The candidates a "您是不是想问" list offers: confident enough, at most a few."""

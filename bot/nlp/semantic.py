@@ -102,6 +102,7 @@ class SemanticIndex:
         self._passages = store.vectors("passage", [f"{e.question}\n{e.answer}" for e in entries])
         self._sentences = store.vectors("passage", sentences)
         self._offtopic = store.vectors("query", [prepare(q) for q in offtopic_questions()])
+        self._leave_self_out = False
 
     def forgetful(self) -> "SemanticIndex":
         """The same vectors with an empty query cache: every question is embedded anew."""
@@ -110,15 +111,22 @@ class SemanticIndex:
         clone.queries = QueryCache(self.queries.embedder)
         return clone
 
+    def asking_offtopic(self) -> "SemanticIndex":
+        """The same vectors for asking the known off-topic questions themselves (the
+        self-test, tuning): a question must not count as its own neighbour there."""
+        clone = object.__new__(SemanticIndex)
+        clone.__dict__.update(self.__dict__)
+        clone._leave_self_out = True
+        return clone
+
     def vector(self, prepared: str) -> np.ndarray:
         return self.queries.vector(prepared)
 
     def scores(self, vector: np.ndarray) -> SemanticScores:
         passage = self._passages @ vector
         off = self._offtopic @ vector
-        # The question itself, when it is one of the known off-topic questions (the
-        # self-test asks them), must not count as its own neighbour.
-        off = off[off < 0.9999]
+        if self._leave_self_out:
+            off = off[off < 0.9999]
         return SemanticScores(self._best(self._owner, self._phrases @ vector, passage),
                               passage,
                               self._best(self._sentence_owner, self._sentences @ vector, passage),

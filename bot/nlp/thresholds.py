@@ -121,7 +121,8 @@ Build = Callable[[KnowledgeBase], object]   # a matcher for a knowledge base (sa
 def self_test(kb: KnowledgeBase, matcher, build: Build, seed: str
               ) -> tuple[list[MatchResult], list[tuple[MatchResult, str]]]:
     """Ask the off-topic set, and each held-out phrasing against the KB without it."""
-    offtopic = [matcher.match(q) for q in offtopic_questions()]
+    asking = matcher.asking_offtopic()
+    offtopic = [asking.match(q) for q in offtopic_questions()]
     picks = held_out_phrasings(kb, seed)
     held: list[tuple[MatchResult, str]] = []
     for b in range(BATCHES):
