@@ -19,6 +19,7 @@ from bot.kb.evaluate import load_cases
 from bot.kb.loader import load_kb
 from bot.kb.model import KnowledgeBase
 from bot.nlp import model as nm
+from bot.nlp.analyzer import Analyzer
 from bot.nlp.features import columns
 from bot.nlp.matcher import SEMANTIC_CANDIDATES, FaqMatcher
 from bot.nlp.semantic import Meaning
@@ -140,8 +141,11 @@ def collect(reuse: bool = False) -> Collected:
         for name, v in variants.items()}
     for name in DEV_SCHOOLS:
         skb, cases[name] = school(name)
+        # The school's own vocabulary (its synonyms and keywords), as the bot reads it.
+        own = Analyzer(skb.synonyms, [k for e in skb.entries for k in e.keywords])
+        build_own = lambda k, own=own: FaqMatcher(k, analyzer=own, meaning=meaning)  # noqa: E731
         for suffix, v in (("", skb), ("-none", thinned(skb, None))):
-            out[name + suffix] = _variant(build(v), v, name + suffix, name, cases[name], build)
+            out[name + suffix] = _variant(build_own(v), v, name + suffix, name, cases[name], build_own)
     aug_lex, aug_sem = [], []
     rng = random.Random(7)
     picks = [(rng.choice(e.similar), e.id) for e in kb.entries if e.similar]
