@@ -1,7 +1,7 @@
 """Write the vectors of the shipped off-topic questions into the package:
 `python -m bench.ship_vectors`, after `bot/nlp/data/offtopic.yaml` or the model changes.
 
-Every knowledge base embeds these 827 questions (its self-test asks them, and they are
+Every knowledge base embeds these questions (its self-test asks them, and they are
 the memory of what is not ours): 10–20 s of every first start, and of every test that
 starts from an empty data folder, spent on the same vectors. They are written as the
 meaning model reads them with no school synonyms; a school whose synonyms read one of

@@ -19,7 +19,6 @@ from bot.kb.evaluate import load_cases
 from bot.kb.loader import load_kb
 from bot.kb.model import KnowledgeBase
 from bot.nlp import model as nm
-from bot.nlp.analyzer import Analyzer
 from bot.nlp.features import columns
 from bot.nlp.matcher import SEMANTIC_CANDIDATES, FaqMatcher
 from bot.nlp.semantic import Meaning
@@ -108,9 +107,10 @@ def _variant(m: FaqMatcher, kb: KnowledgeBase, name: str, group: str, cases: lis
              build) -> Variant:
     lex_names, sem_names = nm.LEXICAL.names, nm.SEMANTIC.names
     off_cases = [{"q": q, "expect": None} for q in offtopic_questions()]
+    asking = m.asking_offtopic()
     got = Variant(group, rows(m, cases, "lexical", lex_names), rows(m, cases, "semantic", sem_names),
-                  rows(m.asking_offtopic(), off_cases, "semantic", sem_names),
-                  rows(m.asking_offtopic(), off_cases, "lexical", lex_names))
+                  rows(asking, off_cases, "semantic", sem_names),
+                  rows(asking, off_cases, "lexical", lex_names))
     picks = held_out_phrasings(kb, name)
     for b in range(4):
         batch = picks[b::4]
@@ -119,6 +119,12 @@ def _variant(m: FaqMatcher, kb: KnowledgeBase, name: str, group: str, cases: lis
                                  [{"q": t, "expect": e} for t, e in batch], "semantic", sem_names)
     print(f"collected {name}")
     return got
+
+
+def builder(full: FaqMatcher, meaning: Meaning):
+    """Matchers for variants of `full`'s knowledge base, read with its vocabulary (its
+    synonyms and keywords), as the bot's self-test builds them."""
+    return lambda k: FaqMatcher(k, analyzer=full.analyzer, meaning=meaning)
 
 
 def collect(reuse: bool = False) -> Collected:
@@ -132,7 +138,7 @@ def collect(reuse: bool = False) -> Collected:
     if meaning is None:
         raise SystemExit(1)
     base = FaqMatcher(kb, meaning=meaning)
-    build = lambda k: FaqMatcher(k, analyzer=base.analyzer, meaning=meaning)  # noqa: E731
+    build = builder(base, meaning)
     cases = {"sample": load_cases(DEV)}
     variants = {"full": kb, "sparse-1": thinned(kb, 1), "sparse-2": thinned(kb, 2),
                 "none": thinned(kb, None)}
@@ -141,11 +147,11 @@ def collect(reuse: bool = False) -> Collected:
         for name, v in variants.items()}
     for name in DEV_SCHOOLS:
         skb, cases[name] = school(name)
-        # The school's own vocabulary (its synonyms and keywords), as the bot reads it.
-        own = Analyzer(skb.synonyms, [k for e in skb.entries for k in e.keywords])
-        build_own = lambda k, own=own: FaqMatcher(k, analyzer=own, meaning=meaning)  # noqa: E731
-        for suffix, v in (("", skb), ("-none", thinned(skb, None))):
-            out[name + suffix] = _variant(build_own(v), v, name + suffix, name, cases[name], build_own)
+        full = FaqMatcher(skb, meaning=meaning)          # the school's own vocabulary
+        build_own = builder(full, meaning)
+        bare = thinned(skb, None)
+        out[name] = _variant(full, skb, name, name, cases[name], build_own)
+        out[name + "-none"] = _variant(build_own(bare), bare, name + "-none", name, cases[name], build_own)
     aug_lex, aug_sem = [], []
     rng = random.Random(7)
     picks = [(rng.choice(e.similar), e.id) for e in kb.entries if e.similar]

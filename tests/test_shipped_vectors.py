@@ -41,7 +41,7 @@ def test_a_first_start_embeds_the_schools_texts_not_the_shipped_ones(tmp_path):
     assert meaning is not None and report is not None
     texts = sum(1 + len(e.similar) for e in kb.entries) + len(kb.entries)   # phrasings, passages
     # …and up to MAX_SENTENCES answer sentences each, and the odd off-topic question this
-    # school's synonyms read differently; never the 800-odd shipped ones.
+    # school's synonyms read differently; never the 1,300-odd shipped ones.
     assert 0 < meaning.store.embedded <= texts + 8 * len(kb.entries) + 5
     assert matcher.match("食堂几点开门").decision == "decline"
     # The data folder's cache holds what was embedded here and what came shipped.

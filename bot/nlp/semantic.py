@@ -104,20 +104,20 @@ class SemanticIndex:
         self._offtopic = store.vectors("query", [prepare(q) for q in offtopic_questions()])
         self._leave_self_out = False
 
+    def _with(self, **changes) -> "SemanticIndex":
+        """The same vectors (shared, not copied) with `changes` to this clone only."""
+        clone = object.__new__(SemanticIndex)
+        clone.__dict__.update(self.__dict__, **changes)
+        return clone
+
     def forgetful(self) -> "SemanticIndex":
         """The same vectors with an empty query cache: every question is embedded anew."""
-        clone = object.__new__(SemanticIndex)
-        clone.__dict__.update(self.__dict__)
-        clone.queries = QueryCache(self.queries.embedder)
-        return clone
+        return self._with(queries=QueryCache(self.queries.embedder))
 
     def asking_offtopic(self) -> "SemanticIndex":
         """The same vectors for asking the known off-topic questions themselves (the
         self-test, tuning): a question must not count as its own neighbour there."""
-        clone = object.__new__(SemanticIndex)
-        clone.__dict__.update(self.__dict__)
-        clone._leave_self_out = True
-        return clone
+        return self._with(_leave_self_out=True)
 
     def vector(self, prepared: str) -> np.ndarray:
         return self.queries.vector(prepared)
