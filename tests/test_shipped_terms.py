@@ -58,5 +58,16 @@ def test_a_faq_written_in_full_names_answers_a_students_short_word():
 
 def test_staff_are_told_which_shipped_groups_their_knowledge_base_uses():
     met = groups_met(["就业协议书丢了怎么补办？", "请联系学院辅导员。"])
-    assert [g[0] for g in met] == ["三方协议", "辅导员"]
+    assert [g[0] for g in met] == ["三方协议", "辅导员", "丢失"]
     assert groups_met(["食堂几点开门"]) == []
+
+
+def test_students_colloquial_names_fold_into_the_term():
+    """人事材料, 材料袋 and 搞没了 are how students say 档案 and 丢失 at midnight; a school
+    that pasted its FAQ page never lists them."""
+    analyzer = Analyzer({}, [])
+    assert (analyzer.analyze("人事材料搞没了").canonical
+            == analyzer.analyze("档案丢失").canonical)
+    assert (analyzer.analyze("就业那份协议弄丢了").canonical
+            == analyzer.analyze("三方协议遗失").canonical)
+    assert analyzer.analyze("找不到工作").canonical == "找不到工作"
