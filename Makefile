@@ -37,7 +37,7 @@ test: $(STAMP) browser
 	$(PY) -m bot kb check
 	$(PY) -m bot kb eval tests/data/kb_cases.yaml --min-accuracy 0.96 --min-faq-accuracy 0.97 --min-declined 0.90 --max-offtopic-direct 0.03
 	$(PY) -m bot kb eval tests/data/kb_cases_blind.yaml --min-accuracy 0.96 --min-faq-accuracy 0.96 --min-declined 0.95 --max-offtopic-direct 0.03
-	$(PY) -m bot kb eval --kb tests/data/kb_other_school tests/data/kb_other_school_cases.yaml --min-accuracy 0.91 --min-faq-accuracy 0.91 --min-declined 0.90 --min-kind 0.78 --max-offtopic-direct 0.03
+	$(PY) -m bot kb eval --kb tests/data/kb_other_school tests/data/kb_other_school_cases.yaml --min-accuracy 0.92 --min-faq-accuracy 0.92 --min-declined 0.90 --min-kind 0.84 --max-offtopic-direct 0.03
 	$(PY) -m bot kb eval --kb tests/data/kb_other_school --drop-similar tests/data/kb_other_school_cases.yaml --min-accuracy 0.90 --min-declined 0.90 --max-offtopic-direct 0.03
 	$(PY) -m pytest -q -n 2 --dist worksteal
 

@@ -17,6 +17,11 @@ from bot.nlp.builder import MatcherBuilder
     ("签完三方我后悔了 想去另一家", STUDENT),
     ("学生违约要交违约金吗", STUDENT),
     ("我想解约换一家公司", STUDENT),
+    ("面试都过了 结果对方说岗位取消了", EMPLOYER),   # no employer named: only one withdraws a place
+    ("offer被撤了还能找谁", EMPLOYER),
+    ("单位毁约 我能拿到违约金吗", EMPLOYER),          # receiving 违约金 is not breaking
+    ("已经签了一家 又拿到一个更好的 怎么办", STUDENT),   # no 我 named: a better offer in hand
+    ("想跟现在这家毁约", STUDENT),
     ("公司说我违约了要我赔钱", NEITHER),      # names both sides: no evidence either way
     ("三方协议丢了怎么办", NEITHER),
 ])
