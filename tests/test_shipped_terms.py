@@ -71,3 +71,14 @@ def test_students_colloquial_names_fold_into_the_term():
     assert (analyzer.analyze("就业那份协议弄丢了").canonical
             == analyzer.analyze("三方协议遗失").canonical)
     assert analyzer.analyze("找不到工作").canonical == "找不到工作"
+
+
+def test_a_variant_inside_a_longer_word_is_left_alone():
+    """考公 in 考公务员 once read 公务员考试务员; a variant counts only where the
+    segmenter cuts around it."""
+    analyzer = Analyzer({}, [])
+    assert "档案室" in analyzer.analyze("档案室几点开门").canonical
+    assert "学校招聘会" in analyzer.analyze("学校招聘会在哪开").canonical
+    assert "保留学籍" in analyzer.analyze("入伍能保留学籍吗").canonical
+    assert "务员" not in analyzer.analyze("想考公务员要什么条件").canonical.replace("公务员考试", "")
+    assert analyzer.analyze("大学生参军入伍有什么优惠").canonical == "大学生应征入伍有什么优惠"

@@ -57,10 +57,32 @@ class TermTable:
         return list(self.canonical) + list(set(self.canonical.values()))
 
     def canonicalize(self, text: str) -> str:
-        """Replace each variant (三方, 就业协议书) by its canonical term (三方协议)."""
+        """Replace each variant (三方, 就业协议书) by its canonical term (三方协议).
+
+        A variant the segmenter reads as part of a longer word is left alone: 考公 in
+        考公务员 is not 公务员考试 (that would read 公务员考试务员), 校招 in 学校招聘会 is not
+        校园招聘, 档案 in 档案室 is a room. The search goes on from the next character,
+        so a term inside the span (参军 in 大学生参军入伍) still counts.
+        """
         if self._pattern is None:
             return text
-        return self._pattern.sub(lambda m: self.canonical[m.group(0)], text)
+        out: list[str] = []
+        cuts: set[int] | None = None
+        pos = 0
+        while (m := self._pattern.search(text, pos)) is not None:
+            word = m.group(0)
+            if self._segment is not None and not word.isascii():
+                if cuts is None:
+                    cuts = self._boundaries(text)
+                if cuts is not None and (m.start() not in cuts or m.end() not in cuts):
+                    out.append(text[pos:m.start() + 1])
+                    pos = m.start() + 1
+                    continue
+            out.append(text[pos:m.start()])
+            out.append(self.canonical[word])
+            pos = m.end()
+        out.append(text[pos:])
+        return "".join(out)
 
     def _boundaries(self, text: str) -> set[int] | None:
         if self._segment is None:
