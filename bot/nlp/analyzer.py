@@ -62,15 +62,18 @@ class Analyzer:
     def _analyze(self, text: str) -> Analysis:
         normalized = normalize(text)
         repaired = self.terms.repair_homophones(self.english.read(normalized))
-        canonical = self.terms.canonicalize(repaired)
+        # One cut of the student's own words serves both the canonical terms' boundaries
+        # and the own words kept beside them.
+        own_cut = self.tokenizer.lcut(repaired, HMM=False)
+        canonical = self.terms.canonicalize(repaired, own_cut)
         words = tuple(all_words(self.tokenizer, canonical))
         tokens = tuple(w for w in words if w not in STOPWORDS)
         compact = "".join(tokens)
         # The student's own words stay features beside their canonical terms, so a
         # synonym never erases a difference that matters (毁约 of an employer, 违约 of a
         # student): the two entries still differ on the words their phrasings use.
-        own = [w for w in all_words(self.tokenizer, repaired)
-               if w not in STOPWORDS and w not in tokens] if repaired != canonical else []
+        own = [w for w in own_cut if w.strip() and w not in STOPWORDS and w not in tokens] \
+            if repaired != canonical else []
         features = tuple(["w:" + t for t in (*tokens, *own)] + bigrams(compact)
                          + ["c:" + ch for ch in set(compact) if is_han(ch)]
                          + ["q:" + i for i in question_kinds(canonical)])

@@ -6,7 +6,7 @@ teach the bot new words by editing YAML, not code.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 from .normalize import fold
 from .pinyin import char_reading, term_keys
@@ -56,13 +56,14 @@ class TermTable:
         """Every term and variant, for the tokenizer's user dictionary."""
         return list(self.canonical) + list(set(self.canonical.values()))
 
-    def canonicalize(self, text: str) -> str:
+    def canonicalize(self, text: str, words: Sequence[str] | None = None) -> str:
         """Replace each variant (三方, 就业协议书) by its canonical term (三方协议).
 
         A variant the segmenter reads as part of a longer word is left alone: 考公 in
         考公务员 is not 公务员考试 (that would read 公务员考试务员), 校招 in 学校招聘会 is not
         校园招聘, 档案 in 档案室 is a room. The search goes on from the next character,
-        so a term inside the span (参军 in 大学生参军入伍) still counts.
+        so a term inside the span (参军 in 大学生参军入伍) still counts. `words` is the
+        segmenter's cut of `text` when the caller already has it.
         """
         if self._pattern is None:
             return text
@@ -71,10 +72,9 @@ class TermTable:
         pos = 0
         while (m := self._pattern.search(text, pos)) is not None:
             word = m.group(0)
-            if self._segment is not None and not word.isascii():
-                if cuts is None:
-                    cuts = self._boundaries(text)
-                if cuts is not None and (m.start() not in cuts or m.end() not in cuts):
+            if not word.isascii():
+                cuts = cuts if cuts is not None else self._boundaries(text, words)
+                if cuts and (m.start() not in cuts or m.end() not in cuts):
                     out.append(text[pos:m.start() + 1])
                     pos = m.start() + 1
                     continue
@@ -84,11 +84,14 @@ class TermTable:
         out.append(text[pos:])
         return "".join(out)
 
-    def _boundaries(self, text: str) -> set[int] | None:
-        if self._segment is None:
-            return None
+    def _boundaries(self, text: str, words: Sequence[str] | None = None) -> set[int]:
+        """Where the segmenter cuts `text` (empty when there is no segmenter)."""
+        if words is None:
+            if self._segment is None:
+                return set()
+            words = self._segment(text)
         cuts, pos = {0}, 0
-        for word in self._segment(text):
+        for word in words:
             pos += len(word)
             cuts.add(pos)
         return cuts
@@ -126,7 +129,7 @@ class TermTable:
                         continue
                     if not segmented:  # segment only when a repair is on the table
                         cuts, segmented = self._boundaries(text), True
-                    if cuts is not None and (i not in cuts or i + length not in cuts):
+                    if cuts and (i not in cuts or i + length not in cuts):
                         continue
                 out.append(term)
                 i += length
