@@ -13,7 +13,8 @@ from __future__ import annotations
 import sys
 
 from bot.nlp.analyzer import Analyzer
-from bot.nlp.embed import SHIPPED_VECTORS, VectorStore, load_embedder
+from bot.nlp.embed import SHIPPED_VECTORS, VectorStore
+from bot.nlp.encoders import load_embedder
 from bot.nlp.offtopic import offtopic_questions
 
 

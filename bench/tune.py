@@ -23,7 +23,8 @@ from .tuning_data import Collected, collect, matrix
 
 WEIGHTS_FILE = ROOT / "bot" / "nlp" / "weights.py"
 LEXICAL_QUERY = ("length", "foreign")
-SEMANTIC_QUERY = ("length", "foreign", "emb_best", "offtopic_sim", "offtopic_gap")
+SEMANTIC_QUERY = ("length", "foreign", "emb_best", "offtopic_sim", "offtopic_gap", "use_off",
+                  "use_off_gap")
 
 
 def fit(model_rows, aug_rows, names: tuple[str, ...], query: tuple[str, ...]):
@@ -43,7 +44,8 @@ LEXICAL_NAMES = ("cos", "cont", "union", "covered", "fuzz", "partial", "keyword"
 SEMANTIC_NAMES = LEXICAL_NAMES + ("emb", "emb_rel", "passage", "passage_rel", "emb_z", "passage_z",
                                   "emb_rank", "passage_rank", "sentence", "sentence_rel",
                                   "sentence_z", "emb_best", "offtopic_sim", "offtopic_gap",
-                                  "breaker")
+                                  "breaker", "use", "use_rel", "use_passage", "use_passage_rel",
+                                  "use_off", "use_off_gap")
 
 
 Picked = dict[str, list[int]]     # the dev questions used, by group (see Variant.group)

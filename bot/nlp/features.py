@@ -95,6 +95,15 @@ def columns(index: LexicalIndex, a: Analysis, rows: list[int], lexical: LexicalS
         # Closer to a known off-topic question (食堂几点关门) than to any entry: not ours.
         out["offtopic_sim"] = np.full(n, semantic.offtopic)
         out["offtopic_gap"] = np.full(n, best - semantic.offtopic)
+        # The second model (USE), the same scores; its off-topic memory too, since the two
+        # models find different campus questions close to a career one.
+        use_phrase, use_passage = semantic.use_phrase, semantic.use_passage
+        out["use"], out["use_rel"] = use_phrase[rows], use_phrase[rows] - use_phrase.max()
+        out["use_passage"] = use_passage[rows]
+        out["use_passage_rel"] = use_passage[rows] - use_passage.max()
+        use_best = float(max(use_phrase.max(), use_passage.max()))
+        out["use_off"] = np.full(n, semantic.use_offtopic)
+        out["use_off_gap"] = np.full(n, use_best - semantic.use_offtopic)
     return out
 
 

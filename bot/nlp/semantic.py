@@ -1,11 +1,13 @@
 """The meaning side of matching: each entry's phrasings and answer as sentence vectors.
 
 Words miss a paraphrase that shares none of them ("公司把我offer收回了" against
-"用人单位单方面毁约怎么办"); a sentence embedding does not. Two scores per entry: the
-question's closest phrasing (question to question), and the question against the
-entry's question with its answer (question to passage), which helps most when a school
-wrote one phrasing per entry. Scores from this model sit in a narrow band, so the
-matcher also uses them relative to the best entry for the same question.
+"用人单位单方面毁约怎么办"); a sentence embedding does not. Two models read every text
+(`encoders.py`), and each gives two scores per entry: the question's closest phrasing
+(question to question), and the question against the entry's question with its answer
+(question to passage), which helps most when a school wrote one phrasing per entry; e5
+also scores the question against each answer sentence. Scores from these models sit in
+a narrow band, so the matcher also uses them relative to the best entry for the same
+question.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..kb.model import FaqEntry
-from .embed import Embedder, QueryCache, VectorStore, load_embedder
+from .embed import QueryCache, VectorStore
+from .encoders import Embedder, load_embedder
 from .offtopic import offtopic_questions
 
 
@@ -68,14 +71,35 @@ class SemanticScores:
     passage: np.ndarray      # per entry: cosine of question + answer
     sentence: np.ndarray     # per entry: cosine of the closest question + answer sentence
     offtopic: float          # cosine of the closest known off-topic question
+    use_phrase: np.ndarray   # the second model's (USE) phrasing, passage and off-topic scores
+    use_passage: np.ndarray
+    use_offtopic: float
 
     def top(self, k: int) -> list[int]:
-        both = self.phrase + self.passage + self.sentence
-        k = min(k, len(both))
-        if k <= 0:
+        """The `k` entries closest by e5, then the `k` closest by both models (z-scored,
+        USE at half weight), without repeats: each model finds paraphrases the other misses."""
+        if not len(self.phrase):
             return []
-        idx = np.argpartition(-both, k - 1)[:k]
-        return [int(i) for i in idx[np.argsort(-both[idx])]]
+        picked = _best_k(self.phrase + self.passage + self.sentence, k)
+        both = (_standard(self.phrase) + _standard(self.passage)
+                + 0.5 * (_standard(self.use_phrase) + _standard(self.use_passage)))
+        return picked + [i for i in _best_k(both, k) if i not in picked]
+
+
+def _standard(scores: np.ndarray) -> np.ndarray:
+    return (scores - scores.mean()) / (float(scores.std()) or 1.0)
+
+
+def _best_k(scores: np.ndarray, k: int) -> list[int]:
+    k = min(k, len(scores))
+    if k <= 0:
+        return []
+    idx = np.argpartition(-scores, k - 1)[:k]
+    return [int(i) for i in idx[np.argsort(-scores[idx])]]
+
+
+def _halves(vectors: np.ndarray, split: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.ascontiguousarray(vectors[:, :split]), np.ascontiguousarray(vectors[:, split:])
 
 
 class SemanticIndex:
@@ -98,10 +122,15 @@ class SemanticIndex:
         self.size = len(entries)
         self._owner = np.asarray(owner, dtype=np.intp)
         self._sentence_owner = np.asarray(sentence_owner, dtype=np.intp)
-        self._phrases = store.vectors("query", rows)
-        self._passages = store.vectors("passage", [f"{e.question}\n{e.answer}" for e in entries])
-        self._sentences = store.vectors("passage", sentences)
-        self._offtopic = store.vectors("query", [prepare(q) for q in offtopic_questions()])
+        self._split = split = meaning.embedder.split
+        # Each model's columns as their own contiguous arrays: every question multiplies them.
+        phrases = store.vectors("query", rows)
+        self._phrases, self._use_phrases = _halves(phrases, split)
+        passages = store.vectors("passage", [f"{e.question}\n{e.answer}" for e in entries])
+        self._passages, self._use_passages = _halves(passages, split)
+        self._sentences = np.ascontiguousarray(store.vectors("passage", sentences)[:, :split])
+        offtopic = store.vectors("query", [prepare(q) for q in offtopic_questions()])
+        self._offtopic, self._use_offtopic = _halves(offtopic, split)
         self._leave_self_out = False
 
     def _with(self, **changes) -> "SemanticIndex":
@@ -123,14 +152,21 @@ class SemanticIndex:
         return self.queries.vector(prepared)
 
     def scores(self, vector: np.ndarray) -> SemanticScores:
-        passage = self._passages @ vector
-        off = self._offtopic @ vector
+        e5, use = vector[:self._split], vector[self._split:]
+        passage = self._passages @ e5
+        use_passage = self._use_passages @ use
+        return SemanticScores(self._best(self._owner, self._phrases @ e5, passage),
+                              passage,
+                              self._best(self._sentence_owner, self._sentences @ e5, passage),
+                              self._closest(self._offtopic @ e5),
+                              self._best(self._owner, self._use_phrases @ use, use_passage),
+                              use_passage,
+                              self._closest(self._use_offtopic @ use))
+
+    def _closest(self, off: np.ndarray) -> float:
         if self._leave_self_out:
             off = off[off < 0.9999]
-        return SemanticScores(self._best(self._owner, self._phrases @ vector, passage),
-                              passage,
-                              self._best(self._sentence_owner, self._sentences @ vector, passage),
-                              float(off.max()) if len(off) else 0.0)
+        return float(off.max()) if len(off) else 0.0
 
     def _best(self, owner: np.ndarray, scores: np.ndarray, fallback: np.ndarray) -> np.ndarray:
         """Per entry, the best of its texts' scores (`fallback` where it has none).

