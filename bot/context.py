@@ -9,6 +9,7 @@ from .health import Health
 from .intents import IntentBook
 from .jobs.ingest import Catalog
 from .knowledge import KnowledgeProvider
+from .nlp import prebuild
 from .nlp.builder import MatcherBuilder
 from .nlp.model import Thresholds
 from .push.vocab import JobVocab, load_vocab
@@ -53,7 +54,12 @@ def matcher_builder(config: Config) -> MatcherBuilder:
 
 
 def knowledge_for(config: Config, clock: Clock, background: bool = False) -> KnowledgeProvider:
-    return KnowledgeProvider(config.knowledge_dir, matcher_builder(config),
+    """`background` (a server): the knowledge base answers on words at once, and its first
+    build runs in a child process (`bot/nlp/prebuild.py`), so the server stays small."""
+    builder = matcher_builder(config)
+    if background:
+        builder.in_child = prebuild.in_child
+    return KnowledgeProvider(config.knowledge_dir, builder,
                              today=lambda: clock.now().date(), background=background,
                              keep_dir=config.data_dir)
 

