@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import subprocess
 import sys
+import threading
 
 from bot.kb.model import FaqEntry, KnowledgeBase
 from bot.nlp import prebuild
@@ -78,3 +79,23 @@ def test_the_child_ends_as_soon_as_the_server_goes_away(tmp_path):
     child.wait(timeout=120)
     assert child.returncode == 3, child.stderr.read().decode()
     assert not (tmp_path / "thresholds").exists()
+
+
+def test_workers_starting_together_share_one_child(tmp_path, capfd):
+    """`serve --workers 2` on an empty data folder: the second worker waits for the first
+    one's child and finds the caches filled; the knowledge base is embedded once."""
+    builders = [MatcherBuilder(data_dir=tmp_path, in_child=prebuild.in_child) for _ in range(2)]
+    results = [None, None]
+
+    def start(k: int) -> None:
+        results[k] = prebuild.in_child(builders[k], KB)
+    workers = [threading.Thread(target=start, args=(k,)) for k in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert results == [True, True]
+    assert capfd.readouterr().err.count("阈值已按知识库自测确定") == 1     # one child's self-test
+    for builder in builders:
+        builder.full(KB)
+        assert builder.meaning().store.embedded == 0

@@ -26,6 +26,11 @@ log = logging.getLogger(__name__)
 
 WORDS_ONLY = "words-only"
 
+# Held while a child process builds a knowledge base (`prebuild.py`): a builder that has
+# not loaded the meaning model yet (the bot's intents) waits for it, so the server and
+# the child do not both hold the model at the peak of a first start.
+_child_building = threading.Lock()
+
 
 @dataclass
 class MatcherBuilder:
@@ -40,6 +45,9 @@ class MatcherBuilder:
     _analyzer: tuple[tuple, Analyzer] | None = field(default=None, repr=False)
 
     def meaning(self) -> Meaning | None:
+        if self._meaning is None:
+            with _child_building:
+                pass
         with self._lock:
             if self._meaning is None:
                 folder = self.data_dir / "embeddings" if self.data_dir else None
@@ -76,8 +84,9 @@ class MatcherBuilder:
 
     def full(self, kb: KnowledgeBase, quick: FaqMatcher | None = None
              ) -> tuple[FaqMatcher, SelfTest | None]:
-        if self.in_child is not None and not self._self_test_cached(kb):
-            self.in_child(self, kb)        # before the model is loaded here: a smaller peak
+        if self.in_child is not None and not self.self_test_cached(kb):
+            with _child_building:          # before the model is loaded here: a smaller peak
+                self.in_child(self, kb)
         meaning = self.meaning()
         if quick is None:
             quick = self.quick(kb)
@@ -95,7 +104,7 @@ class MatcherBuilder:
     def _thresholds_dir(self) -> Path | None:
         return self.data_dir / "thresholds" if self.data_dir else None
 
-    def _self_test_cached(self, kb: KnowledgeBase) -> bool:
+    def self_test_cached(self, kb: KnowledgeBase) -> bool:
         """Whether this knowledge base was built here before (its self-test is cached, so
         its texts were embedded too); with fixed thresholds there is no self-test to tell."""
         if self.fixed is not None or self._thresholds_dir is None:

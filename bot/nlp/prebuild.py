@@ -18,6 +18,7 @@ child ends at once instead of embedding on for a minute with nobody to serve.
 """
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import pickle
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..kb.model import KnowledgeBase
+from ..memory import limit_arenas
 from .builder import MatcherBuilder
 from .model import Thresholds
 
@@ -46,10 +48,19 @@ class Job:
 
 
 def in_child(builder: MatcherBuilder, kb: KnowledgeBase) -> bool:
-    """`MatcherBuilder.in_child` for `serve`: `kb` built in a child, as `builder` would."""
+    """`MatcherBuilder.in_child` for `serve`: `kb` built in a child, as `builder` would.
+
+    One child per data folder at a time: the workers of `serve --workers N` start
+    together, and the second finds the caches the first one's child filled (before,
+    every worker embedded the whole knowledge base at once, each with its own model)."""
     if builder.data_dir is None:
         return False
-    return run_in_child(Job(kb, builder.base, builder.embeddings, builder.data_dir))
+    builder.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(builder.data_dir / "prebuild.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)        # released when the file is closed
+        if builder.self_test_cached(kb):
+            return True
+        return run_in_child(Job(kb, builder.base, builder.embeddings, builder.data_dir))
 
 
 def run_in_child(job: Job | bytes) -> bool:
@@ -83,6 +94,7 @@ def run_in_child(job: Job | bytes) -> bool:
 
 def main() -> int:
     """The child: read the job, build it into the caches, exit."""
+    limit_arenas()                    # as `serve` does: its embedding threads share two arenas
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stdin = sys.stdin.buffer
     try:
