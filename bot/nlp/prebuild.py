@@ -4,7 +4,7 @@ The first build of a knowledge base embeds every text and runs the self-test. Bo
 leave the process larger than what it keeps: the meaning model's weight pages touched
 by thousands of texts, and heap pages freed but pinned by the few objects that stay
 (glibc and CPython's small-object arenas return only what is wholly free). One `serve`
-on an empty data folder measured 523–535 MB once ready, 408 MB after a restart that
+on an empty data folder measured 511–540 MB once ready, 408 MB after a restart that
 found the caches. So `serve` has a child fill the two caches under the data folder
 (vectors by text, thresholds by the knowledge base's fingerprint) and exit, taking those
 pages with it; the server then builds from the caches, as on a restart. When the caches
