@@ -99,3 +99,17 @@ def test_workers_starting_together_share_one_child(tmp_path, capfd):
     for builder in builders:
         builder.full(KB)
         assert builder.meaning().store.embedded == 0
+
+
+def test_a_data_folder_that_cannot_be_written_leaves_the_build_to_the_server(tmp_path):
+    """A file stands where the data folder should be (tests run as root, so permissions
+    would not stop a write): no child, no cache kept, and the server still builds with
+    meaning. Before, the lock file's error, and the cleanup after a failed cache write,
+    failed the whole build and left the bot on words alone."""
+    blocked = tmp_path / "data"
+    blocked.write_text("not a folder", encoding="utf-8")
+    builder = MatcherBuilder(data_dir=blocked, in_child=prebuild.in_child)
+    assert prebuild.in_child(builder, KB) is False
+    matcher, report = builder.full(KB)
+    assert report is not None and matcher.semantic is not None
+    assert matcher.match("三方丢了咋办").candidates[0].id == "lost"

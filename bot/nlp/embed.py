@@ -4,6 +4,7 @@ a hot reload embeds only what changed. The models themselves are in `encoders.py
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -128,7 +129,8 @@ class VectorStore:
         except OSError as exc:
             log.warning("could not save the vector cache %s (%s); it is rebuilt when needed",
                         self.path, exc)
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):   # where the folder cannot be made, neither can it
+                tmp.unlink(missing_ok=True)
 
     def lookup(self, kind: str, text: str) -> np.ndarray | None:
         """The vector of a text embedded before, or None."""

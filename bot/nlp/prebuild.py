@@ -55,8 +55,13 @@ def in_child(builder: MatcherBuilder, kb: KnowledgeBase) -> bool:
     every worker embedded the whole knowledge base at once, each with its own model)."""
     if builder.data_dir is None:
         return False
-    builder.data_dir.mkdir(parents=True, exist_ok=True)
-    with open(builder.data_dir / "prebuild.lock", "a+b") as lock:
+    try:
+        builder.data_dir.mkdir(parents=True, exist_ok=True)
+        lock = open(builder.data_dir / "prebuild.lock", "a+b")
+    except OSError as exc:           # a read-only data folder: the caches cannot be kept either
+        log.warning("cannot use the data folder for a build process (%s); building here", exc)
+        return False
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)        # released when the file is closed
         if builder.self_test_cached(kb):
             return True

@@ -11,6 +11,7 @@ the knowledge base's fingerprint, so it is computed once per edit, off the reque
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -147,7 +148,8 @@ def _save(path: Path, data: dict) -> None:
         tmp.replace(path)
     except OSError as exc:
         log.warning("could not save the threshold cache %s (%s)", path, exc)
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):   # where the folder cannot be made, neither can it
+            tmp.unlink(missing_ok=True)
 
 
 def cached_path(kb: KnowledgeBase, model_name: str, cache_dir: Path) -> Path:
