@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 
 from bot.app import create_app
 from bot.context import build_context
+from bot.platforms.wechat.channel import HOLDING_SENT_LATER
 
 from .support.builders import LOST_ANSWER, ROOT, SMALL_KB, make_config, shared_provider
 from .support.clients import text_xml, wechat_client
@@ -38,8 +40,8 @@ def test_a_message_claimed_just_before_a_crash_is_answered_on_a_retry(clock):
 
         config = make_config("crash", SMALL_KB, redis_url=server.url,
                              channels={"wechat": {"reply_deadline": DEADLINE}})
-        app = create_app(ctx=build_context(config, clock=clock, knowledge=shared_provider(SMALL_KB)))
-        wx = wechat_client(app)
+        ctx = build_context(config, clock=clock, knowledge=shared_provider(SMALL_KB))
+        wx = wechat_client(create_app(ctx=ctx))
         retry = text_xml("三方丢了咋办", user="oCrash", msg_id=990001)
         answers = []
         give_up = time.monotonic() + 15                      # WeChat retries for about 15 s
@@ -50,9 +52,20 @@ def test_a_message_claimed_just_before_a_crash_is_answered_on_a_retry(clock):
             if answers[-1]:
                 break
             time.sleep(0.1)
-        assert LOST_ANSWER in answers[-1], answers[-3:]
+        if answers[-1] == HOLDING_SENT_LATER:
+            # A busy machine took longer than the short deadline: the retry that took the
+            # message over said so, and the answer follows as a customer-service message.
+            for _ in range(3000):
+                if ctx.stores.outbox.backlog()["queued"]:
+                    break
+                threading.Event().wait(0.01)
+            assert ctx.stores.outbox.backlog()["queued"] == 1
+        else:
+            assert LOST_ANSWER in answers[-1], answers[-3:]
+        answer = ctx.stores.deliveries.reply("wechat", "msg:990001")
+        assert answer and answer.startswith(LOST_ANSWER)
         again = wx.reply(wx.post(retry)).get("Content", "")   # one more retry: the same answer
-        assert again == answers[-1]
+        assert again == answer
 
 
 def test_only_what_a_retry_needs_is_kept_and_only_as_long_as_retries_come(ctx):

@@ -4,6 +4,7 @@ beside e5's in one cache entry, and its own scores reaching the matcher."""
 from __future__ import annotations
 
 import subprocess
+import threading
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from bot.kb.model import FaqEntry, KnowledgeBase
 from bot.nlp.builder import MatcherBuilder
-from bot.nlp.encoders import load_embedder
+from bot.nlp.encoders import PairEmbedder, load_embedder
 from bot.nlp.offtopic import offtopic_questions
 
 TEXTS = ["三方协议丢了怎么办", "老師好，我想問一下檔案轉到哪裡", "HR说offer取消了 怎么办？",
@@ -113,3 +114,125 @@ def test_a_process_ends_cleanly_while_daemon_threads_tokenize():
         run = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
                              text=True, timeout=120)
         assert run.returncode == 0, run.stderr[-2000:]
+
+
+class _Model:
+    """A stand-in for one model: records the thread it ran on, and can wait for the
+    other model to start before it answers."""
+
+    def __init__(self, name: str, value: float, wait_for=None, started=None) -> None:
+        self.name, self.dim, self.split = name, 2, 2
+        self.value, self.wait_for, self.started = value, wait_for, started
+        self.threads: list[str] = []
+
+    def queries(self, texts):
+        self.threads.append(threading.current_thread().name)
+        if self.started is not None:
+            self.started.set()
+        if self.wait_for is not None:
+            assert self.wait_for.wait(60), "the other model did not start meanwhile"
+        return np.full((len(texts), self.dim), self.value, dtype=np.float32)
+
+    passages = queries
+
+
+def test_one_question_is_read_by_both_models_at_once():
+    """e5 reads a student's question on the request's thread while USE reads it on
+    another: e5 waits here until USE has started, which it could not if they took turns."""
+    started = threading.Event()
+    first = _Model("a", 1.0, wait_for=started)
+    second = _Model("b", 2.0, started=started)
+    pair = PairEmbedder(first, second)
+    assert pair.queries(["三方协议丢了怎么办"]).tolist() == [[1.0, 1.0, 2.0, 2.0]]
+    assert first.threads == [threading.current_thread().name]
+    assert second.threads[0].startswith("second-model")
+
+
+def test_a_builds_batches_stay_on_one_thread():
+    """A reload's batches do not take a second core from the students being answered."""
+    first, second = _Model("a", 1.0), _Model("b", 2.0)
+    vectors = PairEmbedder(first, second).queries(["一", "二", "三"])
+    assert vectors.shape == (3, 4)
+    assert first.threads == second.threads == [threading.current_thread().name]
+
+
+QUESTION_AFTER_FORK = """
+import os, threading
+import numpy as np
+from bot.nlp.encoders import PairEmbedder
+from tests.test_two_models import _Model
+pair = PairEmbedder(_Model("a", 1.0), _Model("b", 2.0))
+pair.queries(["fork 之前"])                # the pool's thread exists in this process only
+pid = os.fork()
+if pid == 0:
+    done = []
+    asking = threading.Thread(target=lambda: done.append(pair.queries(["fork 之后"])), daemon=True)
+    asking.start()
+    asking.join(60)
+    os._exit(0 if done and done[0].tolist() == [[1.0, 1.0, 2.0, 2.0]] else 1)
+_, status = os.waitpid(pid, 0)
+raise SystemExit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_a_forked_process_gets_its_own_thread_for_the_second_model():
+    """A process forked after the first question has none of its parent's threads; with
+    the parent's pool its questions would have waited for a thread that is not there."""
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run([sys.executable, "-c", QUESTION_AFTER_FORK], cwd=root,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+
+
+EXIT_WHILE_ASKING = """
+import threading
+from bot.nlp.encoders import PairEmbedder, load_embedder
+pair, status = load_embedder()
+assert pair is not None, status
+def ask_forever():
+    k = 0
+    while True:
+        k += 1
+        pair.queries([f"第{k}个问题：三方协议丢了怎么办"])
+threads = [threading.Thread(target=ask_forever, daemon=True) for _ in range(2)]
+for t in threads:
+    t.start()
+pair.queries(["最后一个问题"])
+"""
+
+
+def test_a_process_ends_cleanly_while_questions_are_being_read():
+    """`serve` stopped while students' questions are being embedded: the second model's
+    threads finish what they hold, questions asked from then on are read on their own
+    thread, and the process exits with 0 (no traceback, no abort)."""
+    root = Path(__file__).resolve().parents[1]
+    for _ in range(3):
+        run = subprocess.run([sys.executable, "-c", EXIT_WHILE_ASKING], cwd=root,
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert "Traceback" not in run.stderr, run.stderr[-2000:]
+
+
+ASKED_WHILE_STOPPING = """
+import threading
+from bot.nlp.encoders import PairEmbedder
+from tests.test_two_models import _Model
+pair = PairEmbedder(_Model("a", 1.0), _Model("b", 2.0))
+def after_main_thread():
+    threading.main_thread().join()       # the interpreter has begun to stop its threads
+    print("answered", pair.queries(["主线程结束以后"]).tolist())
+threading.Thread(target=after_main_thread).start()
+pair.queries(["之前"])
+"""
+
+
+def test_a_question_still_being_answered_while_the_process_stops_gets_its_answer():
+    """A request thread still answering when `serve` stops asks after the interpreter
+    has shut the second model's pool: the question is read on its own thread instead
+    of failing."""
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run([sys.executable, "-c", ASKED_WHILE_STOPPING], cwd=root,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Traceback" not in run.stderr, run.stderr[-2000:]
+    assert run.stdout.strip() == "answered [[1.0, 1.0, 2.0, 2.0]]"

@@ -17,6 +17,7 @@ import atexit
 import logging
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -125,9 +126,32 @@ class PairEmbedder:
         self.name = f"{first.name}+{second.name}"
         self.dim = first.dim + second.dim
         self.split = first.dim
+        self._beside: tuple[int, ThreadPoolExecutor] | None = None
+        self._beside_lock = threading.Lock()
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
-        return np.hstack([self.first.queries(texts), self.second.queries(texts)])
+        """A student's question waits for both models, so the second reads it on another
+        thread while the first reads it on this one (each still on one thread): on 2 cores
+        a new question costs e5's time instead of e5's plus USE's. Both models leave the
+        GIL while they compute (a C call via ctypes; numpy). A build's batches stay on
+        one thread, so that a reload takes no more of the cores from the students than
+        before."""
+        if len(texts) != 1:
+            return np.hstack([self.first.queries(texts), self.second.queries(texts)])
+        try:
+            second = self._executor().submit(self.second.queries, texts)
+        except RuntimeError:                   # the interpreter is exiting: no new threads
+            return np.hstack([self.first.queries(texts), self.second.queries(texts)])
+        return np.hstack([self.first.queries(texts), second.result()])
+
+    def _executor(self) -> ThreadPoolExecutor:
+        """This process's pool: one made before a fork would count threads the child
+        does not have, and the child's questions would wait for them forever."""
+        with self._beside_lock:
+            if self._beside is None or self._beside[0] != os.getpid():
+                self._beside = (os.getpid(), ThreadPoolExecutor(
+                    max_workers=2, thread_name_prefix="second-model"))
+            return self._beside[1]
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         return np.hstack([self.first.passages(texts), self.second.passages(texts)])
