@@ -4,8 +4,8 @@ beside e5's in one cache entry, and its own scores reaching the matcher."""
 from __future__ import annotations
 
 import subprocess
-import threading
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -148,7 +148,7 @@ def test_one_question_is_read_by_both_models_at_once():
     assert second.threads[0].startswith("second-model")
 
 
-def test_a_builds_batches_stay_on_one_thread():
+def test_the_batches_of_a_build_stay_on_one_thread():
     """A reload's batches do not take a second core from the students being answered."""
     first, second = _Model("a", 1.0), _Model("b", 2.0)
     vectors = PairEmbedder(first, second).queries(["一", "二", "三"])
@@ -158,7 +158,6 @@ def test_a_builds_batches_stay_on_one_thread():
 
 QUESTION_AFTER_FORK = """
 import os, threading
-import numpy as np
 from bot.nlp.encoders import PairEmbedder
 from tests.test_two_models import _Model
 pair = PairEmbedder(_Model("a", 1.0), _Model("b", 2.0))
@@ -186,7 +185,7 @@ def test_a_forked_process_gets_its_own_thread_for_the_second_model():
 
 EXIT_WHILE_ASKING = """
 import threading
-from bot.nlp.encoders import PairEmbedder, load_embedder
+from bot.nlp.encoders import load_embedder
 pair, status = load_embedder()
 assert pair is not None, status
 def ask_forever():

@@ -7,9 +7,10 @@ a model hub, so both carry their weights. They were trained differently (a trans
 on retrieval pairs; averaged word and n-gram features on question-answer and translation
 pairs) and miss different paraphrases: ranking by meaning alone, the right entry first
 on the six dev schools went from 90.6 % (e5) and 86.8 % (USE) to 92.5 % (both). Each
-text's vector is the two models' vectors side by side (`PairEmbedder`), so the caches
-(`embed.py`) serve both at once. Where either package cannot be installed (another CPU
-architecture) `load_embedder` says why and the bot runs on words alone.
+text's vector is the two models' vectors side by side (`PairEmbedder`, which reads a
+student's question with both at the same time), so the caches (`embed.py`) serve both
+at once. Where either package cannot be installed (another CPU architecture)
+`load_embedder` says why and the bot runs on words alone.
 """
 from __future__ import annotations
 
