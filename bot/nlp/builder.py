@@ -107,7 +107,9 @@ class MatcherBuilder:
     def self_test_cached(self, kb: KnowledgeBase) -> bool:
         """Whether this knowledge base was built here before (its self-test is cached, so
         its texts were embedded too); with fixed thresholds there is no self-test to tell."""
-        if self.fixed is not None or self._thresholds_dir is None:
-            return self.fixed is not None
+        if self.fixed is not None:
+            return True
+        if self._thresholds_dir is None:
+            return False
         name = expected_name(self.embeddings is not False) or WORDS_ONLY
         return cached_path(kb, name, self._thresholds_dir).exists()

@@ -18,7 +18,7 @@ import atexit
 import logging
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -137,13 +137,17 @@ class PairEmbedder:
         GIL while they compute (a C call via ctypes; numpy). A build's batches stay on
         one thread, so that a reload takes no more of the cores from the students than
         before."""
-        if len(texts) != 1:
-            return np.hstack([self.first.queries(texts), self.second.queries(texts)])
+        beside = self._beside_call(texts) if len(texts) == 1 else None
+        first = self.first.queries(texts)
+        return np.hstack([first, beside.result() if beside else self.second.queries(texts)])
+
+    def _beside_call(self, texts: Sequence[str]) -> Future | None:
+        """The second model's reading of `texts` on the pool; None while the interpreter
+        is exiting (the pool takes no new work), and the caller reads it itself."""
         try:
-            second = self._executor().submit(self.second.queries, texts)
-        except RuntimeError:                   # the interpreter is exiting: no new threads
-            return np.hstack([self.first.queries(texts), self.second.queries(texts)])
-        return np.hstack([self.first.queries(texts), second.result()])
+            return self._executor().submit(self.second.queries, texts)
+        except RuntimeError:
+            return None
 
     def _executor(self) -> ThreadPoolExecutor:
         """This process's pool: one made before a fork would count threads the child

@@ -154,14 +154,18 @@ def _save(path: Path, data: dict) -> None:
 
 def cached_path(kb: KnowledgeBase, model_name: str, cache_dir: Path) -> Path:
     """Where the self-test of `kb` read with `model_name` is cached."""
-    return cache_dir / f"{fingerprint(kb, model_name)}.json"
+    return _cache_file(fingerprint(kb, model_name), cache_dir)
+
+
+def _cache_file(key: str, cache_dir: Path) -> Path:
+    return cache_dir / f"{key}.json"
 
 
 def derive(kb: KnowledgeBase, matcher, build: Build, base: Thresholds, model_name: str,
            cache_dir: Path | None) -> tuple[Thresholds, SelfTest]:
     """Auto thresholds for `kb`, from the cache when this exact KB was tested before."""
     key = fingerprint(kb, model_name)
-    path = cached_path(kb, model_name, cache_dir) if cache_dir else None
+    path = _cache_file(key, cache_dir) if cache_dir else None
     if path is not None and path.exists():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
