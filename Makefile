@@ -33,13 +33,18 @@ run: $(STAMP)
 # measure to another, or a fix of wrong behaviour moves a total by one question either way,
 # that floor follows and the closing note says so. kb_other_school is another
 # school's knowledge base that nothing was tuned on; the last line asks it with every
-# `similar` line removed, as a school's bare FAQ page would be.
+# `similar` line removed, as a school's bare FAQ page would be. kb_third_school (a medical
+# university's graduate office) came later and is held out the same way; its off-topic
+# floors are below the issue's targets (0.90 declined, < 3% direct) because that is
+# where it stands: the floor stops it getting worse, the README says it is not met.
 test: $(STAMP) browser
 	$(PY) -m bot kb check
 	$(PY) -m bot kb eval tests/data/kb_cases.yaml --min-accuracy 0.98 --min-faq-accuracy 0.98 --min-declined 0.97 --max-offtopic-direct 0.03
 	$(PY) -m bot kb eval tests/data/kb_cases_blind.yaml --min-accuracy 0.975 --min-faq-accuracy 0.98 --min-declined 0.97 --max-offtopic-direct 0.03
 	$(PY) -m bot kb eval --kb tests/data/kb_other_school tests/data/kb_other_school_cases.yaml --min-accuracy 0.944 --min-faq-accuracy 0.945 --min-declined 0.92 --min-kind 0.87 --max-offtopic-direct 0.03
 	$(PY) -m bot kb eval --kb tests/data/kb_other_school --drop-similar tests/data/kb_other_school_cases.yaml --min-accuracy 0.928 --min-declined 0.92 --max-offtopic-direct 0.03
+	$(PY) -m bot kb eval --kb tests/data/kb_third_school tests/data/kb_third_school_cases.yaml --min-accuracy 0.938 --min-faq-accuracy 0.962 --min-declined 0.82 --min-kind 0.82 --max-offtopic-direct 0.036
+	$(PY) -m bot kb eval --kb tests/data/kb_third_school --drop-similar tests/data/kb_third_school_cases.yaml --min-accuracy 0.935 --min-declined 0.82 --max-offtopic-direct 0.036
 	$(PY) -m pytest -q -n 2 --dist worksteal
 
 bench: $(STAMP)

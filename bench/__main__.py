@@ -9,7 +9,7 @@ import importlib
 import subprocess
 import sys
 
-BENCHES = ("faq", "webhook", "http", "push_match", "profile_match", "push_send", "kbsize")
+BENCHES = ("faq", "intents", "webhook", "http", "push_match", "profile_match", "push_send", "kbsize")
 
 
 def main(argv: list[str]) -> int:

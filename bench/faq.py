@@ -29,11 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 DEV_CASES = ROOT / "bench" / "data" / "dev_cases.yaml"
 OTHER_KB = DATA / "kb_other_school"
+THIRD_KB = DATA / "kb_third_school"
 SETS = (  # label, knowledge base, questions, strip the similar lines
     ("test", ROOT / "knowledge", DATA / "kb_cases.yaml", False),
     ("blind", ROOT / "knowledge", DATA / "kb_cases_blind.yaml", False),
     ("other school", OTHER_KB, DATA / "kb_other_school_cases.yaml", False),
     ("other school, no similar", OTHER_KB, DATA / "kb_other_school_cases.yaml", True),
+    ("third school", THIRD_KB, DATA / "kb_third_school_cases.yaml", False),
+    ("third school, no similar", THIRD_KB, DATA / "kb_third_school_cases.yaml", True),
 )
 SIZES = (None, 1000, 5000)
 

@@ -12,6 +12,7 @@ from ..clock import SHANGHAI
 from ..context import BotContext
 from ..jobs.listing import job_line
 from ..message import Message, More, Reply
+from ..nlp.normalize import fold
 from ..push.lookup import JobLookup
 from .args import PrefixCommand, words
 
@@ -60,6 +61,16 @@ def next_page(ctx: BotContext, value: str) -> Reply:
 class JobSearchHandler(PrefixCommand):
     name = "job_search"
     prefixes = PREFIXES
+
+    def match(self, msg: Message, ctx: BotContext) -> str | None:
+        """`查岗位 Java`, `找工作北京`; not 找工作太难了, a sentence that starts with the
+        command's words: run on without a space, the rest must start with a word of the
+        job vocabulary."""
+        rest = super().match(msg, ctx)
+        if not rest or fold(msg.text).startswith(tuple(p + " " for p in self.prefixes)):
+            return rest
+        first = ctx.vocab.ordered_terms(rest)[:1]
+        return rest if first and ctx.vocab.known(first[0]) else None
 
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:
         return search(ctx, words(found))

@@ -25,3 +25,20 @@ _PATTERNS = {name: re.compile("|".join(map(re.escape, words))) for name, words i
 def question_kinds(text: str) -> list[str]:
     """The question-word families present in `text` (already folded and simplified)."""
     return [name for name, pattern in _PATTERNS.items() if pattern.search(text)]
+
+
+# Families a request for a list can carry: 双选会什么时候开, 招聘会在哪 are answered by it.
+_LIST_FAMILIES = frozenset({"when", "where"})
+_ALTERNATIVE = re.compile("还是|哪个好|哪个更|哪一个好|比较好|区别")
+_YES_NO = re.compile("(吗|嘛|么|不)$")
+
+
+def asks_about(text: str) -> bool:
+    """A question about something (how, why, whether, which of two), not a request for a
+    list: 计算机专业还好找工作吗, 留在北京还是回老家工作 against 有没有北京的岗位 and
+    寒假实习有吗. A yes/no question asks for a list only when what it asks is whether
+    there is (有). `text` folded as `normalize` folds it."""
+    text = text.strip()
+    if set(question_kinds(text)) - _LIST_FAMILIES or _ALTERNATIVE.search(text):
+        return True
+    return bool(_YES_NO.search(text)) and "有" not in text
