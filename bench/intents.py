@@ -15,7 +15,6 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import load_config
 from bot.context import build_context
 from bot.intents import NOT_A_REQUEST
 from tests.support.builders import make_config, server_client, shared_provider
@@ -59,7 +58,6 @@ def run() -> dict:
 
 
 def main() -> dict:
-    load_config(env={})
     r = run()
     for label, x in r.items():
         print(f"\n功能请求：{label}（{x['cases']} 句，一半是请求、一半是用了同样的词的问题）")

@@ -32,8 +32,8 @@ from .thesaurus import THESAURUS_FILE
 
 log = logging.getLogger(__name__)
 
-VERSION = 9                 # bump when the procedure changes: old caches are ignored
-DECLINE_OFFTOPIC = 0.93     # share of off-topic questions the suggest threshold declines
+VERSION = 10                # bump when the procedure changes: old caches are ignored
+DECLINE_OFFTOPIC = 0.95     # share of off-topic questions the suggest threshold declines
 DIRECT_OFFTOPIC = 0.99      # share of off-topic questions below the answer threshold
 MAX_HELD_OUT = 160          # knowledge-base phrasings asked in the self-test
 BATCHES = 4                 # index rebuilds for the leave-one-out part

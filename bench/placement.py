@@ -1,0 +1,69 @@
+"""Where the self-test puts the "suggest" line: every dev school's figures for each target.
+
+`python -m bench.placement [0.93 0.95 …]`: each dev knowledge base is built and
+self-tested once; then, for each share of the shipped off-topic questions the suggest
+threshold should decline (`thresholds.DECLINE_OFFTOPIC`), the thresholds are placed again
+from that same self-test and the school's dev questions asked. Dev sets only: the test
+sets never choose a constant.
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+from pathlib import Path
+
+from bot.config import load_config
+from bot.kb.evaluate import evaluate, load_cases
+from bot.kb.loader import load_kb
+from bot.nlp import thresholds
+from bot.nlp.builder import MatcherBuilder
+from bot.nlp.matcher import FaqMatcher
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT / "bench" / "data"
+SCHOOLS = ("caijing", "ligong", "medical", "normal", "zhiye", "zonghe")
+
+
+def dev_sets() -> list[tuple[str, Path, Path]]:
+    return [("sample", ROOT / "knowledge", DEV / "dev_cases.yaml")] + [
+        (s, DEV / f"kb_dev_{s}", DEV / f"kb_dev_{s}_cases.yaml") for s in SCHOOLS]
+
+
+def run(targets: list[float]) -> dict[float, list[dict]]:
+    builder = MatcherBuilder(data_dir=load_config(env={}).data_dir)
+    out: dict[float, list[dict]] = {t: [] for t in targets}
+    for name, kb_dir, cases_path in dev_sets():
+        kb = load_kb(kb_dir).kb
+        matcher, _ = builder.full(kb)
+        meaning = builder.meaning()
+
+        def build(thinned, matcher=matcher, meaning=meaning):
+            return FaqMatcher(thinned, matcher.thresholds, analyzer=matcher.analyzer, meaning=meaning)
+        name_of_model = meaning.embedder.name if meaning is not None else "words"
+        offtopic, held = thresholds.self_test(kb, matcher, build,
+                                              thresholds.fingerprint(kb, name_of_model))
+        cases = load_cases(cases_path)
+        for target in targets:
+            thresholds.DECLINE_OFFTOPIC = target
+            placed, _ = thresholds.place(offtopic, held, matcher.thresholds)
+            report = evaluate(matcher.with_thresholds(placed), cases)
+            out[target].append({"school": name, **{k: report[k] for k in (
+                "accuracy", "faq_accuracy", "declined", "offtopic_answered_directly")}})
+    return out
+
+
+def main(argv: list[str]) -> None:
+    targets = [float(a) for a in argv] or [0.93, 0.95, 0.97]
+    result = run(targets)
+    for target, rows in result.items():
+        print(f"\n拒掉自测里 {target:.0%} 的无关问题：")
+        for r in rows:
+            print(f"  {r['school']:<8} 总 {r['accuracy']:.1%}  问答题 {r['faq_accuracy']:.1%}  "
+                  f"无关问题拒答 {r['declined']:.1%}  直接回答 {r['offtopic_answered_directly']:.1%}")
+        mean = {k: statistics.mean(r[k] for r in rows) for k in ("accuracy", "faq_accuracy", "declined")}
+        print(f"  平均     总 {mean['accuracy']:.2%}  问答题 {mean['faq_accuracy']:.2%}  "
+              f"无关问题拒答 {mean['declined']:.2%}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
