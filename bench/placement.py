@@ -16,7 +16,7 @@ from bot.config import load_config
 from bot.kb.evaluate import evaluate, load_cases
 from bot.kb.loader import load_kb
 from bot.nlp import thresholds
-from bot.nlp.builder import MatcherBuilder
+from bot.nlp.builder import WORDS_ONLY, MatcherBuilder
 from bot.nlp.matcher import FaqMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,16 +39,20 @@ def run(targets: list[float]) -> dict[float, list[dict]]:
 
         def build(thinned, matcher=matcher, meaning=meaning):
             return FaqMatcher(thinned, matcher.thresholds, analyzer=matcher.analyzer, meaning=meaning)
-        name_of_model = meaning.embedder.name if meaning is not None else "words"
+        name_of_model = meaning.embedder.name if meaning is not None else WORDS_ONLY
         offtopic, held = thresholds.self_test(kb, matcher, build,
                                               thresholds.fingerprint(kb, name_of_model))
         cases = load_cases(cases_path)
-        for target in targets:
-            thresholds.DECLINE_OFFTOPIC = target
-            placed, _ = thresholds.place(offtopic, held, matcher.thresholds)
-            report = evaluate(matcher.with_thresholds(placed), cases)
-            out[target].append({"school": name, **{k: report[k] for k in (
-                "accuracy", "faq_accuracy", "declined", "offtopic_answered_directly")}})
+        shipped = thresholds.DECLINE_OFFTOPIC
+        try:
+            for target in targets:
+                thresholds.DECLINE_OFFTOPIC = target
+                placed, _ = thresholds.place(offtopic, held, matcher.thresholds)
+                report = evaluate(matcher.with_thresholds(placed), cases)
+                out[target].append({"school": name, **{k: report[k] for k in (
+                    "accuracy", "faq_accuracy", "declined", "offtopic_answered_directly")}})
+        finally:
+            thresholds.DECLINE_OFFTOPIC = shipped
     return out
 
 
