@@ -65,6 +65,25 @@ def test_my_subscriptions_numbered_and_unsubscribe_by_number_word_or_all(wx, ctx
     assert ctx.stores.subscriptions.list(StudentKey("wechat", "oStudent1")) == []
 
 
+def test_commands_led_in_politely_are_still_commands(wx, ctx):
+    me = StudentKey("wechat", "oStudent1")
+    assert wx.ask("麻烦帮我订阅一下 Java 北京").startswith("已订阅：Java + 北京")
+    assert "已订阅：python" in wx.ask("我想订阅python吧")
+    assert "请告诉我退订哪一个" in wx.ask("我要退订")
+    assert "已退订：python" in wx.ask("帮我退订第2个")
+    assert [s.terms for s in ctx.stores.subscriptions.list(me)] == [frozenset({"java", "北京"})]
+    assert "已退订全部 1 个订阅" in wx.ask("请帮我退订全部")
+
+
+def test_a_polite_sentence_that_only_starts_like_a_command_is_not_one(wx, ctx):
+    wx.ask("我想订阅但是不会弄")
+    wx.ask("我要退订阅号的消息怎么弄")
+    wx.ask("订阅 Java")
+    wx.ask("我想退订但是怕错过好岗位")
+    assert [s.terms for s in ctx.stores.subscriptions.list(StudentKey("wechat", "oStudent1"))] \
+        == [frozenset({"java"})]
+
+
 def test_job_search_uses_synonyms_regions_and_all_words(wx, ctx):
     add_jobs(ctx, {"title": "Java开发工程师", "city": "北京市", "industry": "IT"},
              {"title": "Java后端", "city": "杭州"},

@@ -6,7 +6,9 @@ only width and script normalized, so the confirmation shows “Java”, as the s
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 import unicodedata
+from typing import Any
 
 from ..message import Message
 from ..nlp.normalize import fold, to_simplified
@@ -14,6 +16,10 @@ from ..nlp.normalize import fold, to_simplified
 _SEPARATORS = re.compile(r"[\s,，、;；/+＋&]+")
 _PUNCT = re.compile(r"[^\w+＋&]+")
 QUESTION_WORDS = ("怎么", "如何", "什么", "吗", "能不能", "可以", "为什么", "哪里", "是不是", "号")
+# What students put before a command (我要退订, 帮我订阅一下数据分析) and after it (退订吧).
+LEAD_IN = re.compile(r"^(?:请|麻烦|劳驾)?你?(?:帮|给|替)?我?(?:要|想|想要|需要)?(?:帮我|给我)?")
+FILLER = re.compile(r"^(?:一下|下)")
+PARTICLE = re.compile(r"(?:吧|呗|啊|呀|哈|了|一下)+$")
 
 
 def command_rest(msg: Message, prefixes: tuple[str, ...]) -> str | None:
@@ -35,6 +41,32 @@ def command_rest(msg: Message, prefixes: tuple[str, ...]) -> str | None:
     return None
 
 
+def led_rest(msg: Message, prefixes: tuple[str, ...]) -> str | None:
+    """The words after a command a student led in politely (我想退订, 请帮我订阅一下 Java),
+    or None when the text does not start that way; the bare command is `command_rest`'s."""
+    if msg.kind != "text":
+        return None
+    folded = fold(msg.text).replace(" ", "")
+    lead = LEAD_IN.match(folded)
+    if lead is None or not lead.group(0):
+        return None
+    rest = command_rest(replace(msg, text=_drop(msg.text, len(lead.group(0)))), prefixes)
+    if rest is None:
+        return None
+    return PARTICLE.sub("", FILLER.sub("", rest)).strip()
+
+
+def _drop(text: str, count: int) -> str:
+    """`text` without its first `count` non-space characters."""
+    seen = 0
+    for i, ch in enumerate(text):
+        if seen == count:
+            return text[i:]
+        if not ch.isspace():
+            seen += 1
+    return ""
+
+
 def words(rest: str) -> list[str]:
     return [w for w in _SEPARATORS.split(rest) if w]
 
@@ -46,16 +78,30 @@ def looks_like_question(rest: str) -> bool:
 
 class PrefixCommand:
     """A `<prefix> <words>` command: matches when the text starts with one of `prefixes`
-    and the rest is not a question (those go to the FAQ); `handle` gets the rest."""
+    and the rest is not a question (those go to the FAQ); `handle` gets the rest.
+
+    Led in politely (我要退订, 帮我订阅一下数据分析), the rest must be empty or be what
+    the command takes (`takes`), so 我想订阅但是不会弄 is left to the FAQ.
+    """
 
     name: str
     prefixes: tuple[str, ...]
 
-    def match(self, msg: Message, ctx: object) -> str | None:
+    def match(self, msg: Message, ctx: Any) -> str | None:
         rest = command_rest(msg, self.prefixes)
+        if rest is None:
+            rest = led_rest(msg, self.prefixes)
+            if rest and not self.takes(rest, ctx):
+                return None
         if rest is None or looks_like_question(rest):
             return None
         return rest
+
+    def takes(self, rest: str, ctx: Any) -> bool:
+        """Whether `rest` is this command's argument: here, it starts with a word of the
+        job vocabulary (Java, 北京, 实习)."""
+        first = ctx.vocab.ordered_terms(rest)[:1]
+        return bool(first) and ctx.vocab.known(first[0])
 
 
 NUMBER = re.compile(r"^(?:第)?(\d{1,3})(?:个|条|场)?$")

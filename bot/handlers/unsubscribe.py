@@ -14,6 +14,10 @@ class UnsubscribeHandler(PrefixCommand):
     name = "unsubscribe"
     prefixes = PREFIXES
 
+    def takes(self, rest: str, ctx: BotContext) -> bool:
+        """我要退订第2个, 帮我退订全部, 我想退订 Java."""
+        return number(rest) is not None or rest.lower() in ALL or super().takes(rest, ctx)
+
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:
         store, me = ctx.stores.subscriptions, person(msg, ctx)
         subs = store.list(me)
