@@ -15,6 +15,7 @@ import yaml
 from bot.context import build_context
 from bot.nlp.normalize import normalize
 from bot.nlp.question_kinds import asks_about
+from bot.records import StudentKey
 
 from .support.builders import DATA, SAMPLE_KB, add_jobs, make_config, shared_provider
 from .support.routing import evaluate_features
@@ -74,3 +75,15 @@ def test_a_search_names_what_no_example_lists(sample_tester):
     assert "产品经理实习生｜示例公司｜上海" in reply and "北京" not in reply
     reply = sample_tester.send("找工作上海")          # the command, run on
     assert "产品经理实习生｜示例公司｜上海" in reply
+
+
+def test_naming_a_subscription_offers_to_unsubscribe_it_and_nothing_happens_before_a_pick(sample_tester):
+    sample_tester.ask("订阅 Java 北京")
+    sample_tester.ask("订阅 Python")
+    offer = sample_tester.ask("取消java的订阅吧")
+    assert "退订：Java + 北京" in offer and "暂停全部岗位推送" in offer and "Python" not in offer
+    stores, me = sample_tester.ctx.stores, StudentKey("wechat", "oStudent1")
+    assert len(stores.subscriptions.list(me)) == 2
+    assert "已退订：Java + 北京" in sample_tester.ask("1")
+    assert [s.label for s in stores.subscriptions.list(me)] == ["Python"]
+    assert not stores.prefs.get(me).paused

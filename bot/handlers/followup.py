@@ -6,7 +6,7 @@ import re
 from ..context import BotContext
 from ..message import Message, Reply
 from ..store.conversation import Choice
-from . import subscribe
+from . import subscribe, unsubscribe
 from .base import command, person
 from .fairs import fair_detail
 from .faq import answer_for
@@ -51,6 +51,8 @@ class FollowupHandler:
             return fair_detail(fair, n, ctx, reminded)
         if choice.action == subscribe.ACTION:
             return subscribe.from_choice(ctx, person(msg, ctx), choice.value)
+        if choice.action == unsubscribe.ACTION:
+            return unsubscribe.from_choice(ctx, person(msg, ctx), choice.value)
         if choice.action == "pause":
             ctx.stores.conversation.set_choices(msg.student, [])
             if choice.value != "yes":

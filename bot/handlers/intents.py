@@ -15,7 +15,9 @@ from ..store.conversation import Choice
 from . import fairs, help, subscriptions
 from .faq import awaited
 from .job_search import search
+from .base import person
 from .subscribe import USAGE as SUBSCRIBE_USAGE
+from .unsubscribe import ACTION as UNSUBSCRIBE
 
 # Words that say "a job" without narrowing which: not search terms.
 GENERIC = frozenset("""岗位 职位 工作 招聘 招人 信息 机会 找 找找 帮 帮我 看看 查 查查 搜 推荐 给 最近 现在
@@ -47,15 +49,24 @@ class IntentHandler:
             return Reply("有合适的新岗位时推送给您：发送“订阅”加关键词，例如：订阅 Java 北京\n"
                          + SUBSCRIBE_USAGE.split("\n", 1)[1])
         if found == "pause-push":
-            ctx.stores.conversation.set_choices(msg.student, [
-                Choice("确认暂停岗位推送", "pause", "yes"), Choice("不用了，继续推送", "pause", "no")])
-            return Reply(PAUSE_QUESTION, items=("确认暂停", "不用了，继续推送"),
-                         footer="回复数字选择。")
+            return self.pause(msg, ctx)
         if found == "fairs":
             return fairs.handler.handle(msg, ctx, True)
         if found == "my-subscriptions":
             return subscriptions.handler.handle(msg, ctx, True)
         return Reply(help.HELP_TEXT)
+
+    def pause(self, msg: Message, ctx: BotContext) -> Reply:
+        """Offer to pause; a sentence naming a subscription's word (取消java的订阅) is
+        offered that subscription first. Nothing happens until the student picks."""
+        text = fold(msg.text)
+        named = [s for s in ctx.stores.subscriptions.list(person(msg, ctx))
+                 if any(fold(w) in text for w in s.words)]
+        choices = [Choice(f"退订：{s.label}", UNSUBSCRIBE, str(s.id)) for s in named]
+        choices += [Choice("暂停全部岗位推送", "pause", "yes"), Choice("不用了，继续推送", "pause", "no")]
+        ctx.stores.conversation.set_choices(msg.student, choices)
+        question = "要退订这个订阅，还是暂停全部岗位推送？" if named else PAUSE_QUESTION
+        return Reply(question, items=tuple(c.label for c in choices), footer="回复数字选择。")
 
 
 handler = IntentHandler()

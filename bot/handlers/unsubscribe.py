@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from ..context import BotContext
 from ..message import Message, Reply
+from ..records import StudentKey
 from .args import PrefixCommand, number, words
 from .base import person
 
 PREFIXES = ("退订", "取消订阅", "删除订阅")
 ALL = {"全部", "所有", "all", "全部订阅"}
+ACTION = "unsubscribe"
 
 
 class UnsubscribeHandler(PrefixCommand):
@@ -44,6 +46,17 @@ class UnsubscribeHandler(PrefixCommand):
         left = len(subs) - len(gone)
         return Reply("已退订：" + "；".join(s.label for s in gone)
                      + (f"\n还剩 {left} 个订阅，发送“我的订阅”查看。" if left else "\n您已没有订阅。"))
+
+
+def from_choice(ctx: BotContext, student: StudentKey, value: str) -> Reply:
+    """The student picked “退订：Java” from the offer a sentence got (取消java的订阅)."""
+    ctx.stores.conversation.set_choices(student, [])
+    store = ctx.stores.subscriptions
+    gone = [s for s in store.list(student) if str(s.id) == value]
+    if not gone:
+        return Reply("这个订阅已经不在了，发送“我的订阅”查看现有的订阅。")
+    store.remove(student, [gone[0].id])
+    return Reply(f"已退订：{gone[0].label}\n发送“我的订阅”查看其余的订阅。")
 
 
 handler = UnsubscribeHandler()
