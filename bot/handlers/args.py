@@ -6,8 +6,8 @@ only width and script normalized, so the confirmation shows “Java”, as the s
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 import unicodedata
+from dataclasses import replace
 from typing import Any
 
 from ..message import Message
