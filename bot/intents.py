@@ -46,6 +46,10 @@ LISTS = frozenset({"job-search", "fairs"})
 JOB_SEARCH = "job-search"
 NAMES_A_JOB = re.compile("岗|职位|工作|实习|兼职|全职|招聘|招人")
 SEARCH_FIRES = 0.1
+# 北京的岗位别推了 names jobs like a search but asks for the opposite of a list.
+PAUSE_PUSH = "pause-push"
+STOPS_PUSHES = re.compile("(?:别|不要|不用|停止?|取消|关掉?|不想|不必)(?:再|继续)?(?:给我|帮我)?"
+                          "(?:推|发|提醒|通知)")
 
 
 def load_intents(path: Path = INTENTS_FILE) -> KnowledgeBase:
@@ -107,4 +111,6 @@ class IntentBook:
             return None
         if top.id == NOT_A_REQUEST or (top.id in LISTS and asks_about(normalize(text))):
             return None
+        if top.id in LISTS and STOPS_PUSHES.search(normalize(text)):
+            return PAUSE_PUSH
         return top.id

@@ -87,3 +87,10 @@ def test_naming_a_subscription_offers_to_unsubscribe_it_and_nothing_happens_befo
     assert "已退订：Java + 北京" in sample_tester.ask("1")
     assert [s.label for s in stores.subscriptions.list(me)] == ["Python"]
     assert not stores.prefs.get(me).paused
+
+
+def test_asking_to_stop_pushes_of_some_jobs_is_not_a_search_for_them(sample_tester):
+    add_jobs(sample_tester.ctx, {"title": "Java开发", "city": "北京"})
+    reply = sample_tester.ask("北京的岗位别推了")
+    assert "暂停" in reply and "Java开发" not in reply
+    assert not sample_tester.ctx.stores.prefs.get(StudentKey("wechat", "oStudent1")).paused
