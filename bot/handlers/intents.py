@@ -63,7 +63,8 @@ class IntentHandler:
         named = [s for s in ctx.stores.subscriptions.list(person(msg, ctx))
                  if any(fold(w) in text for w in s.words)]
         choices = [Choice(f"退订：{s.label}", UNSUBSCRIBE, str(s.id)) for s in named]
-        choices += [Choice("暂停全部岗位推送", "pause", "yes"), Choice("不用了，继续推送", "pause", "no")]
+        choices += [Choice("暂停全部岗位推送" if named else "确认暂停", "pause", "yes"),
+                    Choice("不用了，继续推送", "pause", "no")]
         ctx.stores.conversation.set_choices(msg.student, choices)
         question = "要退订这个订阅，还是暂停全部岗位推送？" if named else PAUSE_QUESTION
         return Reply(question, items=tuple(c.label for c in choices), footer="回复数字选择。")

@@ -31,6 +31,8 @@ def question_kinds(text: str) -> list[str]:
 _LIST_FAMILIES = frozenset({"when", "where"})
 _ALTERNATIVE = re.compile("还是|哪个好|哪个更|哪一个好|比较好|区别")
 _YES_NO = re.compile("(吗|嘛|么|不)$")
+# How long something lasts is no request for a list, though its words are "when" words.
+_DURATION = re.compile("多久|多长时间|多长")
 
 
 def asks_about(text: str) -> bool:
@@ -39,6 +41,8 @@ def asks_about(text: str) -> bool:
     寒假实习有吗. A yes/no question asks for a list only when what it asks is whether
     there is (有). `text` folded as `normalize` folds it."""
     text = text.strip()
-    if set(question_kinds(text)) - _LIST_FAMILIES or _ALTERNATIVE.search(text):
+    if set(question_kinds(text)) - _LIST_FAMILIES:
+        return True
+    if _ALTERNATIVE.search(text) or _DURATION.search(text):
         return True
     return bool(_YES_NO.search(text)) and "有" not in text
