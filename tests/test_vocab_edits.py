@@ -84,3 +84,20 @@ def test_the_file_no_longer_says_a_restart_is_needed():
     text = (ROOT / "config" / "job_vocab.yaml").read_text(encoding="utf-8")
     assert "重启" not in text.replace("不用重启", "") and "保存后自动生效" in text
     assert load_vocab(ROOT / "config" / "job_vocab.yaml").fingerprint
+
+
+def test_a_word_inside_a_job_title_finds_it_and_jobs_stored_before_are_derived_again(make_ctx):
+    """数据分析师 is cut as 数据 + 分析师; a student asking for 数据分析 wants it. Jobs stored
+    by the previous derivation (their terms without the inner words, another fingerprint)
+    are derived again on the next matching pass, as after a vocabulary edit."""
+    ctx = make_ctx()
+    add_jobs(ctx, {"title": "数据分析师", "city": "上海"}, {"title": "产品经理", "city": "上海"})
+    wx = BotTester(ctx)
+    assert "数据分析师" in wx.send("查岗位 数据分析")
+    assert "数据分析师" in wx.send("查岗位 分析")
+    vocab = ctx.vocab
+    ctx.stores.jobs.rederive(lambda job: vocab.job_terms(job) - {"数据分析", "分析"}, "older")
+    assert "暂时没有" in wx.send("查岗位 数据分析")
+    wx.send("订阅 数据分析")
+    assert Planner(ctx.stores, ctx.settings.push).match_new_jobs() == 1
+    assert ctx.stores.pending.read(ME).reasons == {"job-0": "数据分析"}

@@ -19,9 +19,12 @@ import yaml
 from ..config import ROOT
 from ..nlp.normalize import fold
 from ..nlp.terms import TermTable
-from ..nlp.tokenizer import content_tokens, new_tokenizer
+from ..nlp.tokenizer import STOPWORDS, content_tokens, new_tokenizer
 
 JOB_TERM_FIELDS = ("title", "company", "city", "industry", "majors", "degree", "type", "tags")
+# How terms are derived; part of the fingerprint, so stored terms are derived again when
+# it changes (2: the dictionary words inside a job's words, 数据分析 in 数据分析师).
+DERIVATION = 2
 
 
 class VocabError(Exception):
@@ -65,7 +68,7 @@ class JobVocab:
             raise VocabError(f"{path}: synonyms 和 regions 都应该是“词: [写法, …]”的形式")
         if not isinstance(cities, list):
             raise VocabError(f"{path}: cities 应该是城市的列表，例如 cities: [武汉, 西安]")
-        fingerprint = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False,
+        fingerprint = hashlib.sha1(json.dumps([DERIVATION, data], sort_keys=True, ensure_ascii=False,
                                               default=str).encode()).hexdigest()[:16]
         return cls({str(k): [str(v) for v in (vs or [])] for k, vs in syn.items()},
                    {str(k): [str(v) for v in (vs or [])] for k, vs in reg.items()},
@@ -101,12 +104,21 @@ class JobVocab:
             for v in values:
                 if v:
                     out |= self.terms(str(v))
+                    out |= self._inner_words(str(v))
                     whole = self.canonical(str(v)).replace(" ", "")
                     if whole:
                         out.add(whole)
         for city in list(out):
             out |= self.city_regions.get(city, set())
         return frozenset(out)
+
+    def _inner_words(self, text: str) -> set[str]:
+        """Words inside a job's words: 数据分析师 is cut as 数据 + 分析师, but a student
+        who subscribes to 数据分析 or 分析 wants it too. A subscription's own words are
+        cut the ordinary way, so this widens what a job is found by, not what is asked."""
+        c = self.canonical(text)
+        return {self.table.canonical.get(w, w) for w in self.tokenizer.lcut(c, cut_all=True)
+                if len(w) >= 2 and w not in STOPWORDS}
 
     def known(self, term: str) -> bool:
         """A word of the vocabulary (a canonical term, a region or a city), not a guess."""
