@@ -75,6 +75,12 @@ def test_commands_led_in_politely_are_still_commands(wx, ctx):
     assert "已退订全部 1 个订阅" in wx.ask("请帮我退订全部")
 
 
+def test_a_polite_subscription_to_a_word_only_the_jobs_know(wx, ctx):
+    add_jobs(ctx, {"title": "数据分析师", "city": "上海"})
+    reply = wx.ask("帮我订阅一下数据分析")
+    assert reply.startswith("已订阅：数据分析") and "目前有 1 个在招岗位符合" in reply
+
+
 def test_a_polite_sentence_that_only_starts_like_a_command_is_not_one(wx, ctx):
     wx.ask("我想订阅但是不会弄")
     wx.ask("我要退订阅号的消息怎么弄")

@@ -10,8 +10,10 @@ import unicodedata
 from dataclasses import replace
 from typing import Any
 
+from ..clock import SHANGHAI
 from ..message import Message
 from ..nlp.normalize import fold, to_simplified
+from ..push.lookup import JobLookup
 
 _SEPARATORS = re.compile(r"[\s,，、;；/+＋&]+")
 _PUNCT = re.compile(r"[^\w+＋&]+")
@@ -99,9 +101,14 @@ class PrefixCommand:
 
     def takes(self, rest: str, ctx: Any) -> bool:
         """Whether `rest` is this command's argument: here, it starts with a word of the
-        job vocabulary (Java, 北京, 实习)."""
+        job vocabulary (Java, 北京, 实习), or every word of it is in some stored job
+        (数据分析, when 数据分析师 is one)."""
         first = ctx.vocab.ordered_terms(rest)[:1]
-        return bool(first) and ctx.vocab.known(first[0])
+        if first and ctx.vocab.known(first[0]):
+            return True
+        terms = ctx.vocab.subscription(words(rest)).terms
+        today = ctx.clock.now().astimezone(SHANGHAI).date()
+        return bool(terms) and terms <= JobLookup(ctx.stores, today).used
 
 
 NUMBER = re.compile(r"^(?:第)?(\d{1,3})(?:个|条|场)?$")
