@@ -75,6 +75,12 @@ def test_commands_led_in_politely_are_still_commands(wx, ctx):
     assert "已退订全部 1 个订阅" in wx.ask("请帮我退订全部")
 
 
+def test_a_particle_after_a_command_is_not_its_argument(wx, ctx):
+    wx.ask("订阅 百度贴吧")
+    assert "请告诉我退订哪一个" in wx.ask("取消订阅吧")
+    assert [s.label for s in ctx.stores.subscriptions.list(StudentKey("wechat", "oStudent1"))] == ["百度贴吧"]
+
+
 def test_a_polite_subscription_to_a_word_only_the_jobs_know(wx, ctx):
     add_jobs(ctx, {"title": "数据分析师", "city": "上海"})
     reply = wx.ask("帮我订阅一下数据分析")

@@ -22,6 +22,8 @@ QUESTION_WORDS = ("怎么", "如何", "什么", "吗", "能不能", "可以", "�
 LEAD_IN = re.compile(r"^(?:请|麻烦|劳驾)?你?(?:帮|给|替)?我?(?:要|想|想要|需要)?(?:帮我|给我)?")
 FILLER = re.compile(r"^(?:一下|下)")
 PARTICLE = re.compile(r"(?:吧|呗|啊|呀|哈|了|一下)+$")
+# 取消订阅吧, 订阅 Java 吧: a particle on its own, not the end of a word (百度贴吧).
+_TRAILING = re.compile(r"(?:^|\s)(?:吧|呗|啊|呀|哈|了)+$")
 
 
 def command_rest(msg: Message, prefixes: tuple[str, ...]) -> str | None:
@@ -38,7 +40,7 @@ def command_rest(msg: Message, prefixes: tuple[str, ...]) -> str | None:
                 if not ch.isspace():
                     squeezed_len += 1
                 if squeezed_len == len(prefix):
-                    return clean[i + 1:].strip()
+                    return _TRAILING.sub("", clean[i + 1:]).strip()
             return ""
     return None
 
