@@ -122,6 +122,13 @@ def test_fairs_list_then_remind_and_cancel_by_number(wx, ctx):
     assert "已取消提醒：华为宣讲会" in wx.ask("取消提醒２")
     assert ctx.stores.reminders.students("f2") == []
     assert "1 到 2 之间" in wx.ask("提醒 9")
+    assert "秋季双选会" in wx.ask("提醒我第一场")       # Chinese numerals, as in a pick
+    assert ctx.stores.reminders.students("f1") == [StudentKey("wechat", "oStudent1")]
+
+
+def test_push_settings_with_a_particle(wx, ctx):
+    assert "已暂停岗位推送" in wx.ask("推送设置 暂停吧")
+    assert ctx.stores.prefs.get(StudentKey("wechat", "oStudent1")).paused
 
 
 def test_push_settings_hour_immediate_pause_resume(wx, ctx):

@@ -113,9 +113,15 @@ class PrefixCommand:
         return bool(terms) and terms <= JobLookup(ctx.stores, today).used
 
 
-NUMBER = re.compile(r"^(?:第)?(\d{1,3})(?:个|条|场)?$")
+NUMBER = re.compile(r"^(?:第)?(\d{1,3}|[一二两三四五六七八九十])(?:个|条|场|项)?$")
+CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                  "八": 8, "九": 9, "十": 10}
 
 
 def number(rest: str) -> int | None:
+    """2, 第2个, 第二场: the number a student picks something by."""
     m = NUMBER.match(fold(rest).replace(" ", ""))
-    return int(m.group(1)) if m else None
+    if not m:
+        return None
+    n = m.group(1)
+    return int(n) if n.isdigit() else CHINESE_DIGITS[n]

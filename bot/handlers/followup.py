@@ -7,14 +7,13 @@ from ..context import BotContext
 from ..message import Message, Reply
 from ..store.conversation import Choice
 from . import subscribe, unsubscribe
+from .args import CHINESE_DIGITS
 from .base import command, person
 from .fairs import fair_detail
 from .faq import answer_for
 
 DIGIT = re.compile(r"^(?:我?(?:选|要|看)\s*)?(?:第\s*)?(\d{1,2}|[一二两三四五六七八九十])"
                    r"\s*(?:个|条|项|号|场)?\s*(?:吧|呢)?$")
-CHINESE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-           "九": 9, "十": 10}
 
 
 class FollowupHandler:
@@ -25,7 +24,7 @@ class FollowupHandler:
         if not m:
             return None
         n = m.group(1)
-        return int(n) if n.isdigit() else CHINESE[n]
+        return int(n) if n.isdigit() else CHINESE_DIGITS[n]
 
     def handle(self, msg: Message, ctx: BotContext, found: int) -> Reply:
         choices = ctx.stores.conversation.choices(msg.student)

@@ -5,7 +5,7 @@ import re
 
 from ..context import BotContext
 from ..message import Message, Reply
-from .args import command_rest
+from .args import PARTICLE, command_rest
 from .base import person
 from .subscriptions import describe_prefs
 
@@ -33,7 +33,7 @@ class PushSettingsHandler:
 
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:
         prefs_store, student = ctx.stores.prefs, person(msg, ctx)
-        text = found.replace(" ", "")
+        text = PARTICLE.sub("", found.replace(" ", ""))       # 暂停吧
         if not text:
             current = describe_prefs(prefs_store.get(student))
             return Reply(f"当前推送方式：{current}\n{USAGE}")
