@@ -131,6 +131,19 @@ def test_push_settings_with_a_particle(wx, ctx):
     assert ctx.stores.prefs.get(StudentKey("wechat", "oStudent1")).paused
 
 
+def test_push_settings_asked_in_a_sentence(wx, ctx):
+    prefs = ctx.stores.prefs
+    me = StudentKey("wechat", "oStudent1")
+    assert "每天 20:00" in wx.ask("帮我把推送改到晚上八点")
+    assert (prefs.get(me).mode, prefs.get(me).hour) == ("daily", 20)
+    assert "立即推送" in wx.ask("有新岗位第一时间发给我")
+    assert prefs.get(me).mode == "immediate"
+    shown = wx.ask("推送一般几点发？")
+    assert "当前推送方式" in shown and "推送设置 20" in shown
+    assert "只能选 8 点到 21 点" in wx.ask("晚上11点推送")
+    assert prefs.get(me).mode == "immediate"
+
+
 def test_push_settings_hour_immediate_pause_resume(wx, ctx):
     assert "当前推送方式" in wx.ask("推送设置")
     assert "每天 20:00" in wx.ask("推送设置 20点")

@@ -5,6 +5,7 @@ import re
 
 from ..context import BotContext
 from ..message import Message, Reply
+from ..nlp.normalize import fold
 from .args import PARTICLE, command_rest
 from .base import person
 from .subscriptions import describe_prefs
@@ -19,6 +20,39 @@ USAGE = ("发送以下任意一种：\n"
          "· 推送设置 暂停 / 推送设置 恢复")
 
 
+# 每天晚上8点推送, 帮我把推送改到八点, 推送改成立即: a setting asked in a sentence.
+PUSH_WORDS = re.compile("推送|推给我|推我|发给我|发我|汇总")
+AT_HOUR = re.compile(r"(早上|上午|中午|下午|晚上)?\s*(?:(\d{1,2})\s*(?:点|时|:00)|([一二两三四五六七八九十]{1,3})点)")
+AT_ONCE = re.compile("立即|实时|马上|即时|立刻|第一时间")
+NOT_A_SETTING = re.compile("怎么|如何|为什么|什么|几点|多久|吗$")
+ABOUT_THE_SETTING = re.compile("几点|什么时候|时间|改|设置|调")
+CHINESE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _hour(written: str) -> int | None:
+    """8, 08, 八, 十二, 二十: the hour as a number."""
+    if written.isdigit():
+        return int(written)
+    tens, _, ones = written.rpartition("十")
+    if "十" not in written:
+        return CHINESE.get(written)
+    return (CHINESE.get(tens, 0) if tens else 1) * 10 + (CHINESE.get(ones, 0) if ones else 0)
+
+
+def setting_in(text: str) -> str | None:
+    """The setting a sentence asks for, in this command's own words ("晚上8", "立即"), or
+    "" for a question about the settings (the reply shows them and how to change them)."""
+    if not PUSH_WORDS.search(text):
+        return None
+    if NOT_A_SETTING.search(text):      # 推送一般几点发, 推送怎么改: the settings and how
+        return "" if ABOUT_THE_SETTING.search(text) else None
+    at = AT_HOUR.search(text)
+    if at:
+        hour = _hour(at.group(2) or at.group(3))
+        return None if hour is None else f"{at.group(1) or ''}{hour}"
+    return "立即" if AT_ONCE.search(text) else None
+
+
 class PushSettingsHandler:
     name = "push_settings"
 
@@ -29,7 +63,7 @@ class PushSettingsHandler:
         for word, action in SHORTCUTS.items():
             if command_rest(msg, (word,)) == "":
                 return action
-        return None
+        return setting_in(fold(msg.text)) if msg.kind == "text" else None
 
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:
         prefs_store, student = ctx.stores.prefs, person(msg, ctx)
