@@ -13,9 +13,9 @@ from ..nlp.normalize import fold
 from ..nlp.tokenizer import STOPWORDS, all_words
 from ..store.conversation import Choice
 from . import fairs, help, subscriptions
+from .base import person
 from .faq import awaited
 from .job_search import search
-from .base import person
 from .subscribe import USAGE as SUBSCRIBE_USAGE
 from .unsubscribe import ACTION as UNSUBSCRIBE
 

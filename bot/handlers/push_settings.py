@@ -6,7 +6,7 @@ import re
 from ..context import BotContext
 from ..message import Message, Reply
 from ..nlp.normalize import fold
-from .args import PARTICLE, command_rest
+from .args import CHINESE_DIGITS, PARTICLE, command_rest
 from .base import person
 from .subscriptions import describe_prefs
 
@@ -22,21 +22,21 @@ USAGE = ("发送以下任意一种：\n"
 
 # 每天晚上8点推送, 帮我把推送改到八点, 推送改成立即: a setting asked in a sentence.
 PUSH_WORDS = re.compile("推送|推给我|推我|发给我|发我|汇总")
-AT_HOUR = re.compile(r"(早上|上午|中午|下午|晚上)?\s*(?:(\d{1,2})\s*(?:点|时|:00)|([一二两三四五六七八九十]{1,3})点)")
+AT_HOUR = re.compile(r"(早上|上午|中午|下午|晚上)?\s*"
+                     r"(?:(\d{1,2})\s*(?:点|时|:00)|([一二两三四五六七八九十]{1,3})点)")
 AT_ONCE = re.compile("立即|实时|马上|即时|立刻|第一时间")
 NOT_A_SETTING = re.compile("怎么|如何|为什么|什么|几点|多久|吗$")
 ABOUT_THE_SETTING = re.compile("几点|什么时候|时间|改|设置|调")
-CHINESE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def _hour(written: str) -> int | None:
     """8, 08, 八, 十二, 二十: the hour as a number."""
     if written.isdigit():
         return int(written)
-    tens, _, ones = written.rpartition("十")
     if "十" not in written:
-        return CHINESE.get(written)
-    return (CHINESE.get(tens, 0) if tens else 1) * 10 + (CHINESE.get(ones, 0) if ones else 0)
+        return CHINESE_DIGITS.get(written)
+    tens, _, ones = written.partition("十")
+    return CHINESE_DIGITS.get(tens, 1) * 10 + CHINESE_DIGITS.get(ones, 0)
 
 
 def setting_in(text: str) -> str | None:

@@ -68,8 +68,8 @@ class JobVocab:
             raise VocabError(f"{path}: synonyms 和 regions 都应该是“词: [写法, …]”的形式")
         if not isinstance(cities, list):
             raise VocabError(f"{path}: cities 应该是城市的列表，例如 cities: [武汉, 西安]")
-        fingerprint = hashlib.sha1(json.dumps([DERIVATION, data], sort_keys=True, ensure_ascii=False,
-                                              default=str).encode()).hexdigest()[:16]
+        fingerprint = hashlib.sha1(json.dumps([DERIVATION, data], sort_keys=True,
+                                              ensure_ascii=False, default=str).encode()).hexdigest()[:16]
         return cls({str(k): [str(v) for v in (vs or [])] for k, vs in syn.items()},
                    {str(k): [str(v) for v in (vs or [])] for k, vs in reg.items()},
                    [str(c) for c in cities], fingerprint)
