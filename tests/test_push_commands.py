@@ -134,9 +134,12 @@ def test_push_settings_with_a_particle(wx, ctx):
 def test_push_settings_asked_in_a_sentence(wx, ctx):
     prefs = ctx.stores.prefs
     me = StudentKey("wechat", "oStudent1")
-    assert "每天 20:00" in wx.ask("帮我把推送改到晚上八点")
+    first = wx.ask("帮我把推送改到晚上八点")
+    assert "每天 20:00" in first and "您还没有订阅岗位" in first
+    wx.ask("订阅 Java")
     assert (prefs.get(me).mode, prefs.get(me).hour) == ("daily", 20)
-    assert "立即推送" in wx.ask("有新岗位第一时间发给我")
+    at_once = wx.ask("有新岗位第一时间发给我")
+    assert "立即推送" in at_once and "还没有订阅" not in at_once
     assert prefs.get(me).mode == "immediate"
     shown = wx.ask("推送一般几点发？")
     assert "当前推送方式" in shown and "推送设置 20" in shown

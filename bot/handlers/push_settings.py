@@ -6,6 +6,7 @@ import re
 from ..context import BotContext
 from ..message import Message, Reply
 from ..nlp.normalize import fold
+from ..records import StudentKey
 from .args import CHINESE_DIGITS, PARTICLE, command_rest
 from .base import person
 from .subscriptions import describe_prefs
@@ -53,6 +54,14 @@ def setting_in(text: str) -> str | None:
     return "立即" if AT_ONCE.search(text) else None
 
 
+def _unsubscribed(ctx: BotContext, student: StudentKey) -> str:
+    """有新岗位第一时间发给我 from a student with no subscription: the setting alone
+    pushes nothing, so say what will."""
+    if ctx.stores.subscriptions.list(student):
+        return ""
+    return "\n您还没有订阅岗位，发送“订阅”加关键词就会收到推送，例如：订阅 Java 北京"
+
+
 class PushSettingsHandler:
     name = "push_settings"
 
@@ -76,10 +85,11 @@ class PushSettingsHandler:
             return Reply("已暂停岗位推送。招聘会提醒照常发送；想恢复时发送“推送设置 恢复”。")
         if text in ("恢复", "开启", "继续", "打开"):
             prefs_store.update(student, paused=False)
-            return Reply(f"已恢复推送：{describe_prefs(prefs_store.get(student))}。")
+            return Reply(f"已恢复推送：{describe_prefs(prefs_store.get(student))}。" + _unsubscribed(ctx, student))
         if text in ("立即", "实时", "马上", "即时", "立刻"):
             prefs_store.update(student, mode="immediate", paused=False)
-            return Reply("好的，以后有匹配的新岗位就立即推送给您（22:00 到次日 8:00 不打扰）。")
+            return Reply("好的，以后有匹配的新岗位就立即推送给您（22:00 到次日 8:00 不打扰）。"
+                         + _unsubscribed(ctx, student))
         m = HOUR.match(text)
         if m:
             hour = int(m.group(1))
@@ -88,7 +98,7 @@ class PushSettingsHandler:
             if not MIN_HOUR <= hour <= MAX_HOUR:
                 return Reply(f"推送时间只能选 {MIN_HOUR} 点到 {MAX_HOUR} 点之间（晚上 22 点到早上 8 点不打扰）。")
             prefs_store.update(student, mode="daily", hour=hour, paused=False)
-            return Reply(f"好的，以后每天 {hour}:00 把新岗位汇总推送给您。")
+            return Reply(f"好的，以后每天 {hour}:00 把新岗位汇总推送给您。" + _unsubscribed(ctx, student))
         return Reply(f"没看懂“{found}”。{USAGE}")
 
 
