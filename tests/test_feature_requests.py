@@ -49,7 +49,7 @@ def test_feature_requests_reach_their_feature_and_questions_reach_the_faq(embedd
 
 @pytest.mark.parametrize("text", ["计算机专业现在还好找工作吗", "留在北京还是回老家工作",
                                   "考研和工作哪个好", "去国企工作需要政审吗", "实习工资一般多少",
-                                  "双选会一般持续多久"])
+                                  "双选会一般持续多久", "学机械的适合干什么"])
 def test_a_question_about_jobs_is_not_a_request_for_a_list(text):
     assert asks_about(normalize(text))
 

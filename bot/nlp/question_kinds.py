@@ -33,6 +33,8 @@ _ALTERNATIVE = re.compile("还是|哪个好|哪个更|哪一个好|比较好|区
 _YES_NO = re.compile("(吗|嘛|么|不)$")
 # How long something lasts is no request for a list, though its words are "when" words.
 _DURATION = re.compile("多久|多长时间|多长")
+# 我适合做什么工作 asks for advice, not for a list of jobs.
+_SUITS = re.compile("适合(?:我)?(?:做|干|找|去|从事)?(?:什么|啥|哪)")
 
 
 def asks_about(text: str) -> bool:
@@ -43,6 +45,6 @@ def asks_about(text: str) -> bool:
     text = text.strip()
     if set(question_kinds(text)) - _LIST_FAMILIES:
         return True
-    if _ALTERNATIVE.search(text) or _DURATION.search(text):
+    if _ALTERNATIVE.search(text) or _DURATION.search(text) or _SUITS.search(text):
         return True
     return bool(_YES_NO.search(text)) and "有" not in text
