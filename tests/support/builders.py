@@ -51,15 +51,22 @@ def server_client() -> redis.Redis:
     return client
 
 
+TEST_DEADLINE = 60.0
+
+
 def make_config(namespace: str, kb_dir: Path = SMALL_KB, secrets: dict | None = None,
                 **extra) -> Config:
     """A test configuration. WeChat is in compatible mode (plain and encrypted requests
-    both accepted), so one app serves every mode; safe-mode tests say so in `extra`."""
+    both accepted), so one app serves every mode; safe-mode tests say so in `extra`.
+
+    WeChat's reply deadline is wall-clock time: on a loaded CI machine a first answer (the
+    intent examples embedded, the model warming) can pass 4.5 s and turn into the holding
+    reply. Tests get a generous one; the tests of the deadline set their own."""
     overrides = {
         "redis": {"namespace": namespace},
         "knowledge": {"dir": str(kb_dir), "reload_interval": 0},
         "secrets": WECHAT_SECRETS if secrets is None else secrets,
-        "channels": {"wechat": {"encrypt_mode": "compatible"}},
+        "channels": {"wechat": {"encrypt_mode": "compatible", "reply_deadline": TEST_DEADLINE}},
     }
     _merge(overrides, extra)
     return load_config(overrides, env={})
