@@ -105,8 +105,7 @@ class PrefixCommand:
         """Whether `rest` is this command's argument: here, it starts with a word of the
         job vocabulary (Java, 北京, 实习), or every word of it is in some stored job
         (数据分析, when 数据分析师 is one)."""
-        first = ctx.vocab.ordered_terms(rest)[:1]
-        if first and ctx.vocab.known(first[0]):
+        if ctx.vocab.starts_known(rest):
             return True
         terms = ctx.vocab.subscription(words(rest)).terms
         today = ctx.clock.now().astimezone(SHANGHAI).date()

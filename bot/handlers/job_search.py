@@ -69,8 +69,7 @@ class JobSearchHandler(PrefixCommand):
         rest = super().match(msg, ctx)
         if not rest or fold(msg.text).startswith(tuple(p + " " for p in self.prefixes)):
             return rest
-        first = ctx.vocab.ordered_terms(rest)[:1]
-        return rest if first and ctx.vocab.known(first[0]) else None
+        return rest if ctx.vocab.starts_known(rest) else None
 
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:
         return search(ctx, words(found))

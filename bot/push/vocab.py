@@ -104,21 +104,27 @@ class JobVocab:
             for v in values:
                 if v:
                     out |= self.terms(str(v))
-                    out |= self._inner_words(str(v))
-                    whole = self.canonical(str(v)).replace(" ", "")
+                    c = self.canonical(str(v))
+                    out |= self._inner_words(c)
+                    whole = c.replace(" ", "")
                     if whole:
                         out.add(whole)
         for city in list(out):
             out |= self.city_regions.get(city, set())
         return frozenset(out)
 
-    def _inner_words(self, text: str) -> set[str]:
+    def _inner_words(self, canonical: str) -> set[str]:
         """Words inside a job's words: 数据分析师 is cut as 数据 + 分析师, but a student
         who subscribes to 数据分析 or 分析 wants it too. A subscription's own words are
         cut the ordinary way, so this widens what a job is found by, not what is asked."""
-        c = self.canonical(text)
-        return {self.table.canonical.get(w, w) for w in self.tokenizer.lcut(c, cut_all=True)
+        return {self.table.canonical.get(w, w)
+                for w in self.tokenizer.lcut(canonical, cut_all=True)
                 if len(w) >= 2 and w not in STOPWORDS}
+
+    def starts_known(self, text: str) -> bool:
+        """Whether `text` begins with a vocabulary word (找工作上海, 帮我订阅一下 Java)."""
+        first = self.ordered_terms(text)[:1]
+        return bool(first) and self.known(first[0])
 
     def known(self, term: str) -> bool:
         """A word of the vocabulary (a canonical term, a region or a city), not a guess."""
