@@ -49,13 +49,17 @@ def test_feature_requests_reach_their_feature_and_questions_reach_the_faq(embedd
 
 @pytest.mark.parametrize("text", ["计算机专业现在还好找工作吗", "留在北京还是回老家工作",
                                   "考研和工作哪个好", "去国企工作需要政审吗", "实习工资一般多少",
-                                  "双选会一般持续多久", "学机械的适合干什么"])
+                                  "双选会一般持续多久", "学机械的适合干什么", "找工作太难了",
+                                  "工作推荐信一般找谁写", "现在找工作是不是特别难",
+                                  "辞职对以后工作有啥影响吗"])
 def test_a_question_about_jobs_is_not_a_request_for_a_list(text):
     assert asks_about(normalize(text))
 
 
 @pytest.mark.parametrize("text", ["有没有北京的java岗位", "寒假实习有吗", "这周有招聘会吗",
-                                  "双选会什么时候开", "武汉 机械设计 全职", "给我来点算法岗"])
+                                  "双选会什么时候开", "武汉 机械设计 全职", "给我来点算法岗",
+                                  "华为什么时候来我们学校宣讲", "腾讯今年还来宣讲吗",
+                                  "有没有太原的岗位"])
 def test_a_request_for_a_list_is_not_a_question_about_one(text):
     assert not asks_about(normalize(text))
 

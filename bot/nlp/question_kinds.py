@@ -35,6 +35,13 @@ _YES_NO = re.compile("(吗|嘛|么|不)$")
 _DURATION = re.compile("多久|多长时间|多长")
 # 我适合做什么工作 asks for advice, not for a list of jobs.
 _SUITS = re.compile("适合(?:我)?(?:做|干|找|去|从事)?(?:什么|啥|哪)")
+# Who to ask, whether something is so, what it leads to: questions no list answers.
+_ABOUT = re.compile("谁|是不是|是否|有没有必要|影响|后果|前景|好不好|难不难|怎么样|咋样")
+# 找工作太难了: a feeling about jobs, not a request for them.
+_FEELING = re.compile("太[^原仓]{1,3}了|好难|真难|好累|焦虑|迷茫|崩溃|emo")
+# A company or a fair coming (腾讯今年还来宣讲吗) is a question of whether there is one.
+_COMES = re.compile("(?<![将未原后以])来(?:我们|咱们|我|本)?(?:学校|校|学院)?"
+                    "(?:宣讲|招聘|招人|办|开|吗|么|嘛|不)")
 
 
 def asks_about(text: str) -> bool:
@@ -43,8 +50,9 @@ def asks_about(text: str) -> bool:
     寒假实习有吗. A yes/no question asks for a list only when what it asks is whether
     there is (有). `text` folded as `normalize` folds it."""
     text = text.strip()
-    if set(question_kinds(text)) - _LIST_FAMILIES:
+    # 华为什么时候来宣讲 asks when, not why.
+    if set(question_kinds(text.replace("为什么时候", "什么时候"))) - _LIST_FAMILIES:
         return True
-    if _ALTERNATIVE.search(text) or _DURATION.search(text) or _SUITS.search(text):
+    if any(p.search(text) for p in (_ALTERNATIVE, _DURATION, _SUITS, _ABOUT, _FEELING)):
         return True
-    return bool(_YES_NO.search(text)) and "有" not in text
+    return bool(_YES_NO.search(text)) and "有" not in text and not _COMES.search(text)
