@@ -48,6 +48,14 @@ NAMES_A_JOB = re.compile("岗|职位|工作|实习|兼职|全职|招聘|招人")
 SEARCH_FIRES = 0.1
 # 北京的岗位别推了 names jobs like a search but asks for the opposite of a list.
 PAUSE_PUSH = "pause-push"
+SUBSCRIBE_HELP = "subscribe-help"
+# 以后有杭州的运营岗麻烦提醒我: jobs named like a search, but wanted later, when they come.
+NOTIFY_ME = re.compile("(?:通知|提醒|告诉|推送?给?|发给?|push|喊|叫)我|盯着|第一时间")
+LATER = re.compile("以后|今后|之后|到时|一有|有新|新出|出了|第一时间|记得|的话|的时候|随时|盯着")
+# 删掉java这个关键词, 麻烦把我的订阅清空: taking away what was subscribed.
+REMOVES = re.compile("删|清空|去掉|取消|不要了|退订|关闭|关掉|关了|停掉|停了|不收|不想收|屏蔽")
+SUBSCRIBED = re.compile("订阅|关键词|推送|推宋|提醒|通知|消息")
+SUBSCRIPTION_INTENTS = frozenset({SUBSCRIBE_HELP, "my-subscriptions", PAUSE_PUSH})
 STOPS_PUSHES = re.compile("(?:别|不要|不用|停止?|取消|关掉?|不想|不必)(?:再|继续)?(?:给我|帮我)?"
                           "(?:推|发|提醒|通知)")
 
@@ -106,11 +114,26 @@ class IntentBook:
         if not candidates:
             return None
         top, runner = candidates[0], candidates[1] if len(candidates) > 1 else None
+        plain = normalize(text)
+        wants = _wanted(top.id, plain)
+        if wants is not None and top.score >= SEARCH_FIRES:
+            return wants
         floor = SEARCH_FIRES if top.id == JOB_SEARCH and NAMES_A_JOB.search(text) else FIRES
         if top.score < floor or (runner is not None and top.logit - runner.logit < MARGIN):
             return None
-        if top.id == NOT_A_REQUEST or (top.id in LISTS and asks_about(normalize(text))):
+        if top.id == NOT_A_REQUEST or (top.id in LISTS and asks_about(plain)):
             return None
-        if top.id in LISTS and STOPS_PUSHES.search(normalize(text)):
-            return PAUSE_PUSH
         return top.id
+
+
+def _wanted(top: str, plain: str) -> str | None:
+    """What the sentence's verbs ask for when the closest intent is about jobs or
+    subscriptions: stop (北京的岗位别推了), remove a subscription (把上海那个订阅删了) or be
+    told later (有新的java岗位通知我); None to decide by the match alone."""
+    if top in LISTS and STOPS_PUSHES.search(plain):
+        return PAUSE_PUSH
+    if top in SUBSCRIPTION_INTENTS | {JOB_SEARCH} and REMOVES.search(plain) and SUBSCRIBED.search(plain):
+        return PAUSE_PUSH
+    if top in (JOB_SEARCH, SUBSCRIBE_HELP) and NOTIFY_ME.search(plain) and LATER.search(plain):
+        return SUBSCRIBE_HELP
+    return None

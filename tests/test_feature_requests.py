@@ -100,3 +100,19 @@ def test_asking_to_stop_pushes_of_some_jobs_is_not_a_search_for_them(sample_test
     reply = sample_tester.ask("北京的岗位别推了")
     assert "暂停" in reply and "Java开发" not in reply
     assert not sample_tester.ctx.stores.prefs.get(StudentKey("wechat", "oStudent1")).paused
+
+
+def test_asking_to_be_told_of_jobs_later_explains_subscribing_instead_of_searching(sample_tester):
+    add_jobs(sample_tester.ctx, {"title": "Java开发", "city": "杭州"})
+    for text in ("有新的java岗位的话通知我一下", "以后有杭州的岗位麻烦提醒我"):
+        reply = sample_tester.send(text)
+        assert "订阅 Java 北京" in reply and "Java开发｜" not in reply, text
+
+
+def test_removing_a_subscription_in_a_sentence_offers_it_and_removes_nothing_yet(sample_tester):
+    sample_tester.ask("订阅 Java")
+    me = StudentKey("wechat", "oStudent1")
+    for text in ("删掉java这个关键词", "麻烦把我的订阅清空"):
+        offer = sample_tester.ask(text)
+        assert "暂停" in offer, text
+        assert [s.label for s in sample_tester.ctx.stores.subscriptions.list(me)] == ["Java"]
