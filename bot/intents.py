@@ -56,6 +56,11 @@ LATER = re.compile("以后|今后|之后|到时|一有|有新|新出|出了|第�
 REMOVES = re.compile("删|清空|去掉|取消|不要了|退订|关闭|关掉|关了|停掉|停了|不收|不想收|屏蔽")
 SUBSCRIBED = re.compile("订阅|关键词|推送|推宋|提醒|通知|消息")
 SUBSCRIPTION_INTENTS = frozenset({SUBSCRIBE_HELP, "my-subscriptions", PAUSE_PUSH})
+# 小助手怎么用啊, 这个号除了推岗位还能干嘛: how to use the bot, or what it does.
+HELP = "help"
+USAGE = re.compile("指南|教程|说明书|使用说明|用法|功能|菜单|指令|命令|怎么用|怎么玩|怎么操作|"
+                   "能干|能做|会干|会做|有什么用|有啥用|干嘛的|干啥的|是干嘛|what can you|how to use")
+THE_BOT = re.compile(r"[你您](?!们)|这个号|公众号|机器人|小助手|助手|\bbot\b|\byou\b")
 STOPS_PUSHES = re.compile("(?:别|不要|不用|停止?|取消|关掉?|不想|不必)(?:再|继续)?(?:给我|帮我)?"
                           "(?:推|发|提醒|通知)")
 
@@ -129,11 +134,14 @@ class IntentBook:
 def _wanted(top: str, plain: str) -> str | None:
     """What the sentence's verbs ask for when the closest intent is about jobs or
     subscriptions: stop (北京的岗位别推了), remove a subscription (把上海那个订阅删了) or be
-    told later (有新的java岗位通知我); None to decide by the match alone."""
+    told later (有新的java岗位通知我); or how to use the bot; None to decide by the match
+    alone."""
     if top in LISTS and STOPS_PUSHES.search(plain):
         return PAUSE_PUSH
     if top in SUBSCRIPTION_INTENTS | {JOB_SEARCH} and REMOVES.search(plain) and SUBSCRIBED.search(plain):
         return PAUSE_PUSH
     if top in (JOB_SEARCH, SUBSCRIBE_HELP) and NOTIFY_ME.search(plain) and LATER.search(plain):
         return SUBSCRIBE_HELP
+    if USAGE.search(plain) and (top == HELP or THE_BOT.search(plain)):
+        return HELP
     return None

@@ -116,3 +116,8 @@ def test_removing_a_subscription_in_a_sentence_offers_it_and_removes_nothing_yet
         offer = sample_tester.ask(text)
         assert "暂停" in offer, text
         assert [s.label for s in sample_tester.ctx.stores.subscriptions.list(me)] == ["Java"]
+
+
+@pytest.mark.parametrize("text", ["小助手怎么用啊", "这个号除了推岗位还能干嘛", "除了找岗位你还能干啥"])
+def test_asking_how_to_use_the_bot_gets_the_help(sample_tester, text):
+    assert "我是就业助手" in sample_tester.send(text)
