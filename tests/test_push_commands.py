@@ -81,6 +81,13 @@ def test_a_particle_after_a_command_is_not_its_argument(wx, ctx):
     assert [s.label for s in ctx.stores.subscriptions.list(StudentKey("wechat", "oStudent1"))] == ["百度贴吧"]
 
 
+def test_td_as_every_sms_says_it_asks_which_to_unsubscribe(wx, ctx):
+    wx.ask("订阅 Java")
+    for text in ("TD", "td", "unsubscribe"):
+        assert "请告诉我退订哪一个" in wx.ask(text) and "1. Java" in wx.ask(text), text
+    assert len(ctx.stores.subscriptions.list(StudentKey("wechat", "oStudent1"))) == 1
+
+
 def test_a_polite_subscription_to_a_word_only_the_jobs_know(wx, ctx):
     add_jobs(ctx, {"title": "数据分析师", "city": "上海"})
     reply = wx.ask("帮我订阅一下数据分析")

@@ -4,10 +4,13 @@ from __future__ import annotations
 from ..context import BotContext
 from ..message import Message, Reply
 from ..records import StudentKey
+from ..nlp.normalize import fold
 from .args import PrefixCommand, number, words
 from .base import person
 
 PREFIXES = ("退订", "取消订阅", "删除订阅")
+# The whole message: TD is how every Chinese SMS says 退订.
+ALIASES = {"td", "unsubscribe"}
 ALL = {"全部", "所有", "all", "全部订阅"}
 ACTION = "unsubscribe"
 
@@ -15,6 +18,11 @@ ACTION = "unsubscribe"
 class UnsubscribeHandler(PrefixCommand):
     name = "unsubscribe"
     prefixes = PREFIXES
+
+    def match(self, msg: Message, ctx: BotContext) -> str | None:
+        if msg.kind == "text" and fold(msg.text).strip().lower() in ALIASES:
+            return ""
+        return super().match(msg, ctx)
 
     def takes(self, rest: str, ctx: BotContext) -> bool:
         """我要退订第2个, 帮我退订全部, 我想退订 Java."""
