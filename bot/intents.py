@@ -44,7 +44,9 @@ LISTS = frozenset({"job-search", "fairs"})
 # matcher counts against it: a message that names a job and is closest to job-search
 # fires from a lower confidence.
 JOB_SEARCH = "job-search"
-NAMES_A_JOB = re.compile("岗|职位|工作|实习|兼职|全职|招聘|招人")
+NAMES_A_JOB = re.compile("岗|职位|工作|实习|兼职|全职|招聘|招人|在招|有没有招")
+# 有没有华为的岗位 names jobs, not a fair: the fair list is no rival for it (and back).
+NAMES_A_FAIR = re.compile("宣讲|双选会|招聘会|专场|招聘活动|career ?fair")
 SEARCH_FIRES = 0.1
 # 北京的岗位别推了 names jobs like a search but asks for the opposite of a list.
 PAUSE_PUSH = "pause-push"
@@ -118,7 +120,7 @@ class IntentBook:
         candidates = self.matcher().match(text).candidates
         if not candidates:
             return None
-        top, runner = candidates[0], candidates[1] if len(candidates) > 1 else None
+        top, runner = candidates[0], _rival(candidates, text)
         plain = normalize(text)
         wants = _wanted(top.id, plain)
         if wants is not None and top.score >= SEARCH_FIRES:
@@ -129,6 +131,18 @@ class IntentBook:
         if top.id == NOT_A_REQUEST or (top.id in LISTS and asks_about(plain)):
             return None
         return top.id
+
+
+def _rival(candidates: list, text: str):
+    """The runner-up the top intent must lead; the other list does not count when the
+    text names only what the top one lists."""
+    top, others = candidates[0].id, candidates[1:]
+    if top in LISTS:
+        fair = NAMES_A_FAIR.search(text) is not None
+        job = NAMES_A_JOB.search(NAMES_A_FAIR.sub("", text)) is not None
+        if (job and not fair) if top == JOB_SEARCH else (fair and not job):
+            others = [c for c in others if c.id not in LISTS]
+    return others[0] if others else None
 
 
 def _wanted(top: str, plain: str) -> str | None:

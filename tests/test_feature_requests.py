@@ -121,3 +121,8 @@ def test_removing_a_subscription_in_a_sentence_offers_it_and_removes_nothing_yet
 @pytest.mark.parametrize("text", ["小助手怎么用啊", "这个号除了推岗位还能干嘛", "除了找岗位你还能干啥"])
 def test_asking_how_to_use_the_bot_gets_the_help(sample_tester, text):
     assert "我是就业助手" in sample_tester.send(text)
+
+
+def test_a_search_naming_jobs_is_not_held_back_by_the_fair_list(sample_tester):
+    add_jobs(sample_tester.ctx, {"title": "华为软件开发", "city": "深圳"})
+    assert "华为软件开发｜" in sample_tester.send("有没有华为的岗位")
