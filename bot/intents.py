@@ -22,7 +22,7 @@ from .config import ROOT
 from .kb.model import FaqEntry, KnowledgeBase
 from .nlp.builder import MatcherBuilder
 from .nlp.matcher import FaqMatcher
-from .nlp.model import Thresholds
+from .nlp.model import Candidate, Thresholds
 from .nlp.normalize import normalize
 from .nlp.question_kinds import asks_about
 
@@ -45,7 +45,7 @@ LISTS = frozenset({"job-search", "fairs"})
 # fires from a lower confidence.
 JOB_SEARCH = "job-search"
 NAMES_A_JOB = re.compile("岗|职位|工作|实习|兼职|全职|招聘|招人|在招|有没有招")
-# 有没有华为的岗位 names jobs, not a fair: the fair list is no rival for it (and back).
+# 有没有华为的岗位 names jobs, not a fair: the fair list is no rival for it.
 NAMES_A_FAIR = re.compile("宣讲|双选会|招聘会|专场|招聘活动|career ?fair")
 SEARCH_FIRES = 0.1
 # 北京的岗位别推了 names jobs like a search but asks for the opposite of a list.
@@ -58,13 +58,15 @@ LATER = re.compile("以后|今后|之后|到时|一有|有新|新出|出了|第�
 REMOVES = re.compile("删|清空|去掉|取消|不要了|退订|关闭|关掉|关了|停掉|停了|不收|不想收|屏蔽")
 SUBSCRIBED = re.compile("订阅|关键词|推送|推宋|提醒|通知|消息")
 SUBSCRIPTION_INTENTS = frozenset({SUBSCRIBE_HELP, "my-subscriptions", PAUSE_PUSH})
+# 帮我订一下会计, 我还想多订一个关键词: asking for a new subscription, not to see them.
+SUBSCRIBE_ME = re.compile("(?:帮我|给我|想|要|再|多|加)订|订(?:阅)?(?:一下|个|一个)|添加|新增|加(?:一个|个)?关键词")
 # 小助手怎么用啊, 这个号除了推岗位还能干嘛: how to use the bot, or what it does.
 HELP = "help"
 USAGE = re.compile("指南|教程|说明书|使用说明|用法|功能|菜单|指令|命令|怎么用|怎么玩|怎么操作|"
                    "能干|能做|会干|会做|有什么用|有啥用|干嘛的|干啥的|是干嘛|what can you|how to use")
 THE_BOT = re.compile(r"[你您](?!们)|这个号|公众号|机器人|小助手|助手|\bbot\b|\byou\b")
 STOPS_PUSHES = re.compile("(?:别|不要|不用|停止?|取消|关掉?|不想|不必)(?:再|继续)?(?:给我|帮我)?"
-                          "(?:推|发|提醒|通知)")
+                          "(?:推|发|提醒|通知|push)")
 
 
 def load_intents(path: Path = INTENTS_FILE) -> KnowledgeBase:
@@ -133,15 +135,13 @@ class IntentBook:
         return top.id
 
 
-def _rival(candidates: list, text: str):
-    """The runner-up the top intent must lead; the other list does not count when the
-    text names only what the top one lists."""
-    top, others = candidates[0].id, candidates[1:]
-    if top in LISTS:
-        fair = NAMES_A_FAIR.search(text) is not None
-        job = NAMES_A_JOB.search(NAMES_A_FAIR.sub("", text)) is not None
-        if (job and not fair) if top == JOB_SEARCH else (fair and not job):
-            others = [c for c in others if c.id not in LISTS]
+def _rival(candidates: list[Candidate], text: str) -> Candidate | None:
+    """The runner-up the top intent must lead: a search that names jobs but no fair
+    (有没有华为的岗位) need not lead the fair list."""
+    others = candidates[1:]
+    if (candidates[0].id == JOB_SEARCH and NAMES_A_FAIR.search(text) is None
+            and NAMES_A_JOB.search(text) is not None):
+        others = [c for c in others if c.id not in LISTS]
     return others[0] if others else None
 
 
@@ -150,11 +150,13 @@ def _wanted(top: str, plain: str) -> str | None:
     subscriptions: stop (北京的岗位别推了), remove a subscription (把上海那个订阅删了) or be
     told later (有新的java岗位通知我); or how to use the bot; None to decide by the match
     alone."""
-    if top in LISTS and STOPS_PUSHES.search(plain):
+    if top in LISTS | SUBSCRIPTION_INTENTS and STOPS_PUSHES.search(plain):
         return PAUSE_PUSH
     if top in SUBSCRIPTION_INTENTS | {JOB_SEARCH} and REMOVES.search(plain) and SUBSCRIBED.search(plain):
         return PAUSE_PUSH
-    if top in (JOB_SEARCH, SUBSCRIBE_HELP) and NOTIFY_ME.search(plain) and LATER.search(plain):
+    if top in SUBSCRIPTION_INTENTS | {JOB_SEARCH} and NOTIFY_ME.search(plain) and LATER.search(plain):
+        return SUBSCRIBE_HELP
+    if top in SUBSCRIPTION_INTENTS and SUBSCRIBE_ME.search(plain):
         return SUBSCRIBE_HELP
     if USAGE.search(plain) and (top == HELP or THE_BOT.search(plain)):
         return HELP

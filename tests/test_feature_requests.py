@@ -126,3 +126,13 @@ def test_asking_how_to_use_the_bot_gets_the_help(sample_tester, text):
 def test_a_search_naming_jobs_is_not_held_back_by_the_fair_list(sample_tester):
     add_jobs(sample_tester.ctx, {"title": "华为软件开发", "city": "深圳"})
     assert "华为软件开发｜" in sample_tester.send("有没有华为的岗位")
+
+
+def test_subscription_verbs_decide_between_adding_seeing_and_removing(sample_tester):
+    me = StudentKey("wechat", "oStudent1")
+    sample_tester.ask("订阅 兼职 成都")
+    for text in ("我还想多订一个关键词，西安", "以后有外企校招记得push我"):
+        assert "订阅 Java 北京" in sample_tester.send(text), text
+    offer = sample_tester.ask("订阅的那个成都兼职不要了")
+    assert "暂停" in offer and "已订阅" not in offer
+    assert len(sample_tester.ctx.stores.subscriptions.list(me)) == 1

@@ -17,7 +17,9 @@ from ..push.lookup import JobLookup
 
 _SEPARATORS = re.compile(r"[\s,，、;；/+＋&]+")
 _PUNCT = re.compile(r"[^\w+＋&]+")
-QUESTION_WORDS = ("怎么", "如何", "什么", "吗", "能不能", "可以", "为什么", "哪里", "是不是", "号")
+QUESTION_WORDS = ("怎么", "如何", "什么", "吗", "能不能", "可以", "为什么", "哪里", "是不是", "号", "啥", "咋")
+# 订阅的那个成都兼职不要了, 订阅了哪些: the command word is part of a sentence.
+_GRAMMAR = ("的", "了", "过")
 # What students put before a command (我要退订, 帮我订阅一下数据分析) and after it (退订吧).
 LEAD_IN = re.compile(r"^(?:请|麻烦|劳驾)?你?(?:帮|给|替)?我?(?:要|想|想要|需要)?(?:帮我|给我)?")
 FILLER = re.compile(r"^(?:一下|下)")
@@ -97,7 +99,7 @@ class PrefixCommand:
             rest = led_rest(msg, self.prefixes)
             if rest and not self.takes(rest, ctx):
                 return None
-        if rest is None or looks_like_question(rest):
+        if rest is None or looks_like_question(rest) or rest.startswith(_GRAMMAR):
             return None
         return rest
 
