@@ -39,12 +39,12 @@ def test_feature_requests_reach_their_feature_and_questions_reach_the_faq(embedd
         if keys:
             embedded_redis.delete(*keys)
     shares = report["by_expect"]
-    # Floors at what the layer reaches today (0.864 overall, 0.96 of the questions left
-    # to the FAQ, 0.60 for the weakest feature); before this layer had a contrast group
-    # and a guard: 0.573.
-    assert report["accuracy"] >= 0.86, shares
+    # Floors at what the layer reaches today (0.945 overall, 0.96 of the questions left
+    # to the FAQ, 0.90 for the weakest feature, whose floor sits one sentence lower: 17
+    # of 20); before this layer had a contrast group and a guard: 0.573.
+    assert report["accuracy"] >= 0.94, shares
     assert shares["None"] >= 0.95, shares
-    assert min(shares.values()) >= 0.6, shares
+    assert min(shares.values()) >= 0.85, shares
 
 
 @pytest.mark.parametrize("text", ["计算机专业现在还好找工作吗", "留在北京还是回老家工作",

@@ -59,12 +59,12 @@ def test_a_plain_faq_answer_costs_three_redis_round_trips(counted, mode):
     assert CountingConnection.sent - before == 3
     # text that does not look like a question also asks whether a dialog waits for it
     before = CountingConnection.sent
-    assert LOST_ANSWER in wx.ask("三方丢了咋办", user="oCounted")
+    assert LOST_ANSWER in wx.ask("三方协议丢了", user="oCounted")
     assert CountingConnection.sent - before == 4
     st = ctx.stores                                     # and everything was still written
     assert st.students.last_seen([wechat_student("oCounted")])[wechat_student("oCounted")]
     assert sum(st.faq_stats.counts().values()) == 3
-    assert [t.said for t in st.turns.recent(wechat_student("oCounted"))] == [QUESTION, "三方丢了咋办"]
+    assert [t.said for t in st.turns.recent(wechat_student("oCounted"))] == [QUESTION, "三方协议丢了"]
 
 
 def test_a_retry_is_answered_from_the_saved_reply(counted):
