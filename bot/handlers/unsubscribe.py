@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..context import BotContext
 from ..message import Message, Reply
-from ..records import StudentKey
 from ..nlp.normalize import fold
+from ..records import StudentKey
 from .args import PrefixCommand, number, words
 from .base import person
 
