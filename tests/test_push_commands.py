@@ -138,6 +138,12 @@ def test_push_settings_with_a_particle(wx, ctx):
     assert ctx.stores.prefs.get(StudentKey("wechat", "oStudent1")).paused
 
 
+def test_asking_how_to_set_push_keywords_is_about_subscribing_not_push_times(wx):
+    for text in ("设置推送关键词的方法是啥", "推送关键词怎么设置"):
+        reply = wx.ask(text)
+        assert "订阅 Java 北京" in reply and "当前推送方式" not in reply, text
+
+
 def test_push_settings_asked_in_a_sentence(wx, ctx):
     prefs = ctx.stores.prefs
     me = StudentKey("wechat", "oStudent1")

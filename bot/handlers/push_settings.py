@@ -28,6 +28,8 @@ AT_HOUR = re.compile(r"(早上|上午|中午|下午|晚上)?\s*"
 AT_ONCE = re.compile("立即|实时|马上|即时|立刻|第一时间")
 NOT_A_SETTING = re.compile("怎么|如何|为什么|什么|几点|多久|吗$")
 ABOUT_THE_SETTING = re.compile("几点|什么时候|时间|改|设置|调")
+# 设置推送关键词的方法是啥: what is pushed is the subscriptions' business, not when.
+ABOUT_SUBSCRIPTIONS = re.compile("关键词|订阅")
 
 
 def _hour(written: str) -> int | None:
@@ -43,7 +45,7 @@ def _hour(written: str) -> int | None:
 def setting_in(text: str) -> str | None:
     """The setting a sentence asks for, in this command's own words ("晚上8", "立即"), or
     "" for a question about the settings (the reply shows them and how to change them)."""
-    if not PUSH_WORDS.search(text):
+    if not PUSH_WORDS.search(text) or ABOUT_SUBSCRIPTIONS.search(text):
         return None
     if NOT_A_SETTING.search(text):      # 推送一般几点发, 推送怎么改: the settings and how
         return "" if ABOUT_THE_SETTING.search(text) else None
@@ -68,7 +70,7 @@ class PushSettingsHandler:
     def match(self, msg: Message, ctx: BotContext) -> str | None:
         rest = command_rest(msg, PREFIXES)
         if rest is not None:
-            return rest
+            return None if ABOUT_SUBSCRIPTIONS.search(rest) else rest
         for word, action in SHORTCUTS.items():
             if command_rest(msg, (word,)) == "":
                 return action
