@@ -44,9 +44,10 @@ NOT_A_REQUEST = "not-a-request"
 LISTS = frozenset({"job-search", "fairs"})
 # A search names what it wants with words no example can list (律所, 嵌入式), which the
 # matcher counts against it: a message that names a job and is closest to job-search
-# fires from a lower confidence.
+# fires from a lower confidence. Not 工作: as often the student's situation (还没找到工作,
+# 工作的城市落户) as what is searched for.
 JOB_SEARCH = "job-search"
-NAMES_A_JOB = re.compile("岗|职位|工作|实习|兼职|全职|招聘|招人|在招|有没有招")
+NAMES_A_JOB = re.compile("岗|职位|实习|兼职|全职|招聘|招人|在招|有没有招")
 # 有没有华为的岗位 names jobs, not a fair: the fair list is no rival for it.
 NAMES_A_FAIR = re.compile("宣讲|双选会|招聘会|专场|招聘活动|career ?fair")
 SEARCH_FIRES = 0.1
@@ -63,10 +64,12 @@ SUBSCRIPTION_INTENTS = frozenset({SUBSCRIBE_HELP, "my-subscriptions", PAUSE_PUSH
 # 帮我订一下会计, 我还想多订一个关键词: asking for a new subscription, not to see them.
 SUBSCRIBE_ME = re.compile("(?:帮我|给我|想|要|再|多|加)订|订阅?(?:一下|个|一个)|添加|新增|"
                           "加(?:一个|个)?关键词")
-# 小助手怎么用啊, 这个号除了推岗位还能干嘛: how to use the bot, or what it does.
+# 小助手怎么用啊, 这个号除了推岗位还能干嘛: how to use the bot, or what it does (the
+# latter only when said of the bot: 三方协议有什么用 is a question about the agreement).
 HELP = "help"
-USAGE = re.compile("指南|教程|说明书|使用说明|用法|功能|菜单|指令|命令|怎么用|怎么玩|怎么操作|"
-                   "能干|能做|会干|会做|有什么用|有啥用|干嘛的|干啥的|是干嘛|what can you|how to use")
+HOW_TO_USE = re.compile("指南|教程|说明书|使用说明|用法|功能|菜单|指令|命令|怎么用|怎么玩|怎么操作|"
+                        "how to use")
+WHAT_FOR = re.compile("能干|能做|会干|会做|有什么用|有啥用|干嘛的|干啥的|是干嘛|what can you")
 THE_BOT = re.compile(r"[你您](?!们)|这个号|公众号|机器人|小助手|助手|(?<![a-z])(?:bot|you)(?![a-z])")
 STOPS_PUSHES = re.compile("(?:别|不要|不用|停止?|取消|关掉?|不想|不必)(?:再|继续)?(?:给我|帮我)?"
                           "(?:推|发|提醒|通知|push)")
@@ -133,7 +136,9 @@ class IntentBook:
         floor = SEARCH_FIRES if top.id == JOB_SEARCH and NAMES_A_JOB.search(text) else FIRES
         if top.score < floor or (runner is not None and top.logit - runner.logit < MARGIN):
             return None
-        if top.id == NOT_A_REQUEST or (top.id in LISTS and asks_about(plain)):
+        if top.id == NOT_A_REQUEST:
+            return None
+        if top.id in LISTS and asks_about(plain, where_lists=top.id != JOB_SEARCH):
             return None
         return top.id
 
@@ -161,6 +166,8 @@ def _wanted(top: str, plain: str) -> str | None:
         return SUBSCRIBE_HELP
     if top in SUBSCRIPTION_INTENTS and SUBSCRIBE_ME.search(plain):
         return SUBSCRIBE_HELP
-    if USAGE.search(plain) and (top == HELP or THE_BOT.search(plain)):
+    if THE_BOT.search(plain) and (HOW_TO_USE.search(plain) or WHAT_FOR.search(plain)):
+        return HELP
+    if top == HELP and HOW_TO_USE.search(plain):
         return HELP
     return None

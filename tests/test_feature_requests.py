@@ -59,7 +59,7 @@ def test_a_question_about_jobs_is_not_a_request_for_a_list(text):
 @pytest.mark.parametrize("text", ["有没有北京的java岗位", "寒假实习有吗", "这周有招聘会吗",
                                   "双选会什么时候开", "武汉 机械设计 全职", "给我来点算法岗",
                                   "华为什么时候来我们学校宣讲", "腾讯今年还来宣讲吗",
-                                  "有没有太原的岗位"])
+                                  "有没有太原的岗位", "哪里有java实习"])
 def test_a_request_for_a_list_is_not_a_question_about_one(text):
     assert not asks_about(normalize(text))
 
@@ -136,3 +136,11 @@ def test_subscription_verbs_decide_between_adding_seeing_and_removing(sample_tes
     offer = sample_tester.ask("订阅的那个成都兼职不要了")
     assert "暂停" in offer and "已订阅" not in offer
     assert len(sample_tester.ctx.stores.subscriptions.list(me)) == 1
+
+
+@pytest.mark.parametrize("text", ["三方協議是什麼東西，有什麼用", "没有工作的话档案寄回哪里",
+                                  "学校双选会一般几月份开", "招聘信息在哪看",
+                                  "毕业了户口想迁到工作的城市", "家里是低保户 找工作学校有帮扶吗"])
+def test_questions_the_faq_answers_are_not_taken_for_a_feature(sample_tester, text):
+    reply = sample_tester.send(text)
+    assert "我是就业助手" not in reply and "在招岗位" not in reply and "近期" not in reply, reply
