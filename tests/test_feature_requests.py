@@ -144,3 +144,15 @@ def test_subscription_verbs_decide_between_adding_seeing_and_removing(sample_tes
 def test_questions_the_faq_answers_are_not_taken_for_a_feature(sample_tester, text):
     reply = sample_tester.send(text)
     assert "我是就业助手" not in reply and "在招岗位" not in reply and "近期" not in reply, reply
+
+
+def test_with_no_fair_published_the_school_faq_about_fairs_is_offered(sample_tester):
+    reply = sample_tester.send("招聘会")
+    assert "暂时没有已发布的招聘会" in reply and "您是不是想问" in reply, reply
+    first = reply.split("1. ", 1)[1].split("\n", 1)[0]
+    kb = sample_tester.ctx.knowledge.current.kb
+    picked = next(e for e in kb.entries if e.question == first)
+    assert picked.answer[:20] in sample_tester.send("1")
+    confident = sample_tester.send("空中宣讲")
+    assert "暂时没有已发布的招聘会" in confident
+    assert kb.by_id("online-presentation").answer[:20] in confident

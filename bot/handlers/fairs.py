@@ -9,6 +9,8 @@ from ..nlp.normalize import fold
 from ..records import Fair
 from ..store.conversation import Choice
 from .base import person
+from .faq import SUGGEST_FOOTER, SUGGEST_INTRO, answer_for
+from .faq import handler as faq
 from .reminders import ahead, offsets_text
 
 WORDS = {"招聘会", "近期招聘会", "招聘会列表", "双选会", "宣讲会", "空中宣讲", "最近的招聘会",
@@ -47,13 +49,35 @@ class FairsHandler:
         st.conversation.set_fair_list(msg.student, [f.id for f in fairs], now.timestamp(),
                                       ctx.settings.conversation.fairs_ttl)
         if not fairs:
-            st.conversation.set_choices(msg.student, [])
-            return Reply(f"未来 {days} 天暂时没有已发布的招聘会或宣讲会，老师发布后我会在这里更新。")
+            return none_published(msg, ctx, f"未来 {days} 天暂时没有已发布的招聘会或宣讲会，"
+                                            "老师发布后我会在这里更新。")
         mine = st.reminders.fairs_of(person(msg, ctx))
         st.conversation.set_choices(msg.student, [Choice(f.title, "fair", f.id) for f in fairs])
         items = tuple(f.line() + ("（已设提醒）" if f.id in mine else "") for f in fairs)
         return Reply("近期招聘会和宣讲会：", items=items,
                      footer="回复编号查看详情；回复“提醒 编号”在开始前提醒您，“取消提醒 编号”取消。")
+
+
+def none_published(msg: Message, ctx: BotContext, notice: str) -> Reply:
+    """No fair in the list: what the school's FAQ says about fairs (where they are
+    announced, how to prepare) beats a dead end, for an office that does not publish its
+    fairs in the bot."""
+    found = faq.match(msg, ctx)
+    choices: list[Choice] = []
+    reply = Reply(notice)
+    if found is not None and found.result.decision == "answer":
+        entry = found.snapshot.kb.by_id(found.result.answer_id)
+        if entry is not None:
+            answer = answer_for(entry, ctx)
+            reply = Reply(f"{notice}\n\n{answer.text}", links=answer.links, footer=answer.footer)
+    elif found is not None and found.result.decision == "suggest":
+        picks = found.suggested()
+        choices = [Choice(e.question, "faq", e.id) for e in picks]
+        if picks:
+            reply = Reply(f"{notice}\n{SUGGEST_INTRO}", items=tuple(e.question for e in picks),
+                          footer=SUGGEST_FOOTER)
+    ctx.stores.conversation.set_choices(msg.student, choices)
+    return reply
 
 
 handler = FairsHandler()
