@@ -58,11 +58,15 @@ def faq_questions_taken(client) -> dict[str, tuple[int, int]]:
             for k, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))):
                 total += 1
                 taken += feature_of(dispatcher, str(case["q"]), f"taken-{k}") is not None
-            keys = list(client.scan_iter(f"{namespace}:*", count=1000))
-            if keys:
-                client.delete(*keys)
+            _drop(client, namespace)
         out[label] = (taken, total)
     return out
+
+
+def _drop(client, namespace: str) -> None:
+    keys = list(client.scan_iter(f"{namespace}:*", count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 def _layer_share(decide, cases: list[dict]) -> float:
@@ -91,9 +95,7 @@ def run() -> dict:
                           "layer": _layer_share(book.match, cases),
                           "baseline": _layer_share(baseline, cases)}
     finally:
-        keys = list(client.scan_iter(f"{namespace}:*", count=1000))
-        if keys:
-            client.delete(*keys)
+        _drop(client, namespace)
     out["faq_taken"] = faq_questions_taken(client)
     return out
 

@@ -61,6 +61,7 @@ LATER = re.compile("以后|今后|之后|到时|一有|有新|新出|出了|第�
 REMOVES = re.compile("删|清空|去掉|取消|不要了|退订|关闭|关掉|关了|停掉|停了|不收|不想收|屏蔽")
 SUBSCRIBED = re.compile("订阅|关键词|推送|提醒|通知|消息")
 SUBSCRIPTION_INTENTS = frozenset({SUBSCRIBE_HELP, "my-subscriptions", PAUSE_PUSH})
+SUBSCRIPTIONS_OR_SEARCH = SUBSCRIPTION_INTENTS | {JOB_SEARCH}
 # 帮我订一下会计, 我还想多订一个关键词: asking for a new subscription, not to see them.
 SUBSCRIBE_ME = re.compile("(?:帮我|给我|想|要|再|多|加)订|订阅?(?:一下|个|一个)|添加|新增|"
                           "加(?:一个|个)?关键词")
@@ -160,9 +161,9 @@ def _wanted(top: str, plain: str) -> str | None:
     alone."""
     if top in LISTS | SUBSCRIPTION_INTENTS and STOPS_PUSHES.search(plain):
         return PAUSE_PUSH
-    if top in SUBSCRIPTION_INTENTS | {JOB_SEARCH} and REMOVES.search(plain) and SUBSCRIBED.search(plain):
+    if top in SUBSCRIPTIONS_OR_SEARCH and REMOVES.search(plain) and SUBSCRIBED.search(plain):
         return PAUSE_PUSH
-    if top in SUBSCRIPTION_INTENTS | {JOB_SEARCH} and NOTIFY_ME.search(plain) and LATER.search(plain):
+    if top in SUBSCRIPTIONS_OR_SEARCH and NOTIFY_ME.search(plain) and LATER.search(plain):
         return SUBSCRIBE_HELP
     if top in SUBSCRIPTION_INTENTS and SUBSCRIBE_ME.search(plain):
         return SUBSCRIBE_HELP

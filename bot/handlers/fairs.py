@@ -1,6 +1,7 @@
 """招聘会: upcoming fairs and info sessions, numbered; the list is kept so 提醒 2 can refer to it."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from ..context import BotContext
@@ -9,7 +10,6 @@ from ..nlp.normalize import fold
 from ..records import Fair
 from ..store.conversation import Choice
 from .base import person
-from .faq import SUGGEST_FOOTER, SUGGEST_INTRO, answer_for
 from .faq import handler as faq
 from .reminders import ahead, offsets_text
 
@@ -61,23 +61,13 @@ class FairsHandler:
 def none_published(msg: Message, ctx: BotContext, notice: str) -> Reply:
     """No fair in the list: what the school's FAQ says about fairs (where they are
     announced, how to prepare) beats a dead end, for an office that does not publish its
-    fairs in the bot."""
+    fairs in the bot. The FAQ answers as it would on its own, the notice before it."""
     found = faq.match(msg, ctx)
-    choices: list[Choice] = []
-    reply = Reply(notice)
-    if found is not None and found.result.decision == "answer":
-        entry = found.snapshot.kb.by_id(found.result.answer_id)
-        if entry is not None:
-            answer = answer_for(entry, ctx)
-            reply = Reply(f"{notice}\n\n{answer.text}", links=answer.links, footer=answer.footer)
-    elif found is not None and found.result.decision == "suggest":
-        picks = found.suggested()
-        choices = [Choice(e.question, "faq", e.id) for e in picks]
-        if picks:
-            reply = Reply(f"{notice}\n{SUGGEST_INTRO}", items=tuple(e.question for e in picks),
-                          footer=SUGGEST_FOOTER)
-    ctx.stores.conversation.set_choices(msg.student, choices)
-    return reply
+    if found is None or found.result.decision == "decline":
+        ctx.stores.conversation.set_choices(msg.student, [])
+        return Reply(notice)
+    answer = faq.handle(msg, ctx, found)
+    return replace(answer, text=f"{notice}\n\n{answer.text}")
 
 
 handler = FairsHandler()

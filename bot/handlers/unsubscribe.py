@@ -20,7 +20,7 @@ class UnsubscribeHandler(PrefixCommand):
     prefixes = PREFIXES
 
     def match(self, msg: Message, ctx: BotContext) -> str | None:
-        if msg.kind == "text" and fold(msg.text).strip().lower() in ALIASES:
+        if msg.kind == "text" and fold(msg.text) in ALIASES:
             return ""
         return super().match(msg, ctx)
 
