@@ -9,6 +9,9 @@ questions again and again), and every question different (nothing remembered hel
 The Zipf mix is timed twice: from a fresh start, when every question is new to the
 process, and after the process has answered as many messages from the same distribution
 before (a bot that has been running a while: only the rarer questions are still new).
+Each run has a Redis namespace of its own, so it starts with no question vectors shared
+by the processes (`bot/store/vectors.py`); how many questions each process really
+embedded, and how many it found embedded by the other, is reported beside the rate.
 Beside them, a bare Flask endpoint that only answers "success" (the framework's floor),
 and the memory of a real `serve` process with the meaning model loaded.
 """
@@ -52,17 +55,19 @@ def zipf_mix(pool: list[str], n: int, seed: int, s: float = 1.1) -> list[str]:
     return rng.choices(ranked, weights=weights, k=n)
 
 
-def _ours(redis_url: str, texts: list[str], tag: int, before: list[str],
-          ready: Barrier | None = None) -> tuple[float, float]:
-    """Answer `before` untimed (what this process heard earlier), then time `texts`."""
+def _ours(redis_url: str, texts: list[str], tag: int, before: list[str], run: int,
+          ready: Barrier | None = None) -> tuple[float, float, int, int]:
+    """Answer `before` untimed (what this process heard earlier), then time `texts`:
+    (start, end, questions embedded here, vectors read from the other process)."""
     from bot.app import create_app
     from bot.config import load_config
     from bot.context import build_context
     from tests.support.clients import WeChatClient, text_xml
 
+    # Each run its own namespace: a run starts with nothing any process embedded before.
     config = load_config({"secrets": SECRETS, "redis_url": redis_url,
                           "knowledge": {"reload_interval": 0},
-                          "redis": {"namespace": "bench"}}, env={})
+                          "redis": {"namespace": f"bench-{run}"}}, env={})
     app = create_app(ctx=build_context(config))
     wx = WeChatClient(app.test_client(), "bench-token", "", "")
     base = (tag + 1) * 10_000_000   # every process its own MsgIds: none is a retry
@@ -71,11 +76,18 @@ def _ours(redis_url: str, texts: list[str], tag: int, before: list[str],
         wx.post(text_xml(q, user=f"u{tag}-{i % 500}", msg_id=base + 5_000_000 + i))
     if ready is not None:   # line the processes up so they really overlap
         ready.wait()
+    embedded, shared = _vectors("embedded"), _vectors("shared")
     start = time.time()
     for i, q in enumerate(texts):
         response = wx.post(text_xml(q, user=f"u{tag}-{i % 500}", msg_id=base + i))
         assert response.status_code == 200
-    return start, time.time()
+    end = time.time()
+    return start, end, int(_vectors("embedded") - embedded), int(_vectors("shared") - shared)
+
+
+def _vectors(source: str) -> float:
+    from prometheus_client import REGISTRY
+    return REGISTRY.get_sample_value("bot_question_vectors_total", {"source": source}) or 0.0
 
 
 def _child(args: tuple, ready: Barrier, results: Queue) -> None:
@@ -83,20 +95,23 @@ def _child(args: tuple, ready: Barrier, results: Queue) -> None:
 
 
 def _together(url: str, mixes: list[list[str]], first_tag: int = 1,
-              before: list[list[str]] | None = None) -> float:
-    """Messages per second of the processes together; `first_tag` keeps each run's MsgIds
+              before: list[list[str]] | None = None) -> tuple[float, int, int]:
+    """Messages per second of the processes together, and the questions they embedded
+    and read from each other; `first_tag` keeps each run's MsgIds (and Redis namespace)
     apart, or a second run would be answered from the first one's saved replies."""
     spawn = mp.get_context("spawn")
     ready, results = spawn.Barrier(len(mixes)), spawn.Queue()
     before = before or [[] for _ in mixes]
-    procs = [spawn.Process(target=_child, args=((url, m, first_tag + k, before[k]), ready, results))
+    procs = [spawn.Process(target=_child, args=((url, m, first_tag + k, before[k], first_tag),
+                                                ready, results))
              for k, m in enumerate(mixes)]
     for p in procs:
         p.start()
     spans = [results.get(timeout=1800) for _ in procs]   # a crashed child: fail, not hang
     for p in procs:
         p.join()
-    return sum(map(len, mixes)) / (max(e for _, e in spans) - min(s for s, _ in spans))
+    rate = sum(map(len, mixes)) / (max(s[1] for s in spans) - min(s[0] for s in spans))
+    return rate, sum(s[2] for s in spans), sum(s[3] for s in spans)
 
 
 def _bare(n: int) -> float:
@@ -180,11 +195,17 @@ def run(n: int = 3000, processes: int | None = None) -> dict:
         server.release()
     new_in_warm = sum(len(set(t) - set(e)) for t, e in zip(today, earlier))
     rss, peak = serve_memory_mb()
-    return {"processes": processes, "zipf_per_s": cold, "zipf_warm_per_s": warm,
+    return {"processes": processes, "zipf_per_s": cold[0], "zipf_warm_per_s": warm[0],
             "zipf_distinct": sum(len(set(t)) for t in today), "zipf_warm_new": new_in_warm,
-            "messages": n * processes, "distinct_per_s": distinct,
+            "messages": n * processes, "distinct_per_s": distinct[0],
+            "embedded": {"cold": cold[1:], "warm": warm[1:], "distinct": distinct[1:]},
             "distinct_questions": len(pool), "bare_flask_per_s": _bare(n),
             "serve_rss_mb": rss, "serve_peak_mb": peak}
+
+
+def _vector_note(counts: tuple[int, int]) -> str:
+    embedded, shared = counts
+    return f"（算了 {embedded} 个问题的向量，{shared} 个用了另一个进程算好的）"
 
 
 def main() -> dict:
@@ -193,10 +214,12 @@ def main() -> dict:
     print(f"  就业助手 /wechat，{r['processes']} 个进程（每核一个，共用一个 Redis）：")
     print(f"    常见问题反复出现（从测试题按 Zipf 分布抽取，共 {r['messages']} 条）：")
     print(f"      刚启动，什么都没记住（各进程里第一次出现的问题共 {r['zipf_distinct']} 个）："
-          f"{r['zipf_per_s']:.0f} 条/秒")
+          f"{r['zipf_per_s']:.0f} 条/秒{_vector_note(r['embedded']['cold'])}")
     print(f"      运行了一阵（各进程先答过同一分布的另外 {r['messages'] // r['processes']} 条，"
-          f"计时的消息里新问题共 {r['zipf_warm_new']} 个）：{r['zipf_warm_per_s']:.0f} 条/秒")
-    print(f"    每条都不一样（{r['distinct_questions']} 个不同问题，各问一次）：{r['distinct_per_s']:.0f} 条/秒")
+          f"计时的消息里新问题共 {r['zipf_warm_new']} 个）：{r['zipf_warm_per_s']:.0f} 条/秒"
+          f"{_vector_note(r['embedded']['warm'])}")
+    print(f"    每条都不一样（{r['distinct_questions']} 个不同问题，各问一次）：{r['distinct_per_s']:.0f} 条/秒"
+          f"{_vector_note(r['embedded']['distinct'])}")
     print(f"  空 Flask 端点（只回 success，框架本身的上限），1 个进程：{r['bare_flask_per_s']:.0f} 条/秒")
     print(f"  serve 进程加载语义模型后的常驻内存：{r['serve_rss_mb']:.0f} MB"
           f"（第一次建库时连同子进程最高 {r['serve_peak_mb']:.0f} MB）")

@@ -97,7 +97,7 @@ class IntentBook:
     def __init__(self, builder: MatcherBuilder, path: Path = INTENTS_FILE,
                  background: bool = False) -> None:
         self.builder = MatcherBuilder(fixed=CONFIDENT, embeddings=builder.embeddings,
-                                      data_dir=builder.data_dir)
+                                      data_dir=builder.data_dir, shared=builder.shared)
         self.path, self.background = path, background
         self._matcher: FaqMatcher | None = None
         self._lock = threading.Lock()

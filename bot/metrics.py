@@ -43,6 +43,9 @@ SENDS = Counter("bot_sends_total", "Outbox notices processed by the sender, by r
                 "sent, uncertain, failed, held, retry, skipped, error", ["channel", "result"])
 KB_RELOADS = Counter("bot_kb_reloads_total", "Knowledge-base loads, by result (ok, failed)",
                      ["result"])
+QUESTION_VECTORS = Counter("bot_question_vectors_total", "Sentence vectors of questions new "
+                           "to this process, by where they came from: embedded (here), or "
+                           "shared (another process of the bot had embedded it)", ["source"])
 REDIS_ERRORS = Counter("bot_redis_errors_total", "Redis calls that failed: timeout, "
                        "connection (refused, dropped), fast (refused at once while the "
                        "breaker is open)", ["kind"])
@@ -81,6 +84,11 @@ def send(channel: str, result: str) -> None:
 def kb_reload(ok: bool) -> None:
     _follow_environment()
     KB_RELOADS.labels("ok" if ok else "failed").inc()
+
+
+def question_vector(source: str) -> None:
+    _follow_environment()
+    QUESTION_VECTORS.labels(source).inc()
 
 
 def redis_error(kind: str) -> None:

@@ -50,6 +50,7 @@ class NlpSettings:
     thresholds: Literal["auto"] | FixedThresholds
     max_suggestions: int
     embeddings: bool | Literal["auto"]
+    question_vectors_ttl: int
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Callable
 
 from ..kb.model import KnowledgeBase
 from .analyzer import Analyzer
+from .embed import SharedVectors
 from .encoders import expected_name
 from .matcher import FaqMatcher
 from .model import Thresholds
@@ -40,6 +41,8 @@ class MatcherBuilder:
     data_dir: Path | None = None           # caches: vectors, thresholds
     # Fills the caches for a knowledge base elsewhere first (`prebuild.py`; `serve` only)
     in_child: Callable[["MatcherBuilder", KnowledgeBase], bool] | None = None
+    # Students' question vectors kept for every process of the bot (`bot/store/vectors.py`)
+    shared: SharedVectors | None = None
     _meaning: tuple[Meaning | None, str] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _analyzer: tuple[tuple, Analyzer] | None = field(default=None, repr=False)
@@ -88,6 +91,8 @@ class MatcherBuilder:
             with _child_building:          # before the model is loaded here: a smaller peak
                 self.in_child(self, kb)
         meaning = self.meaning()
+        if meaning is not None:
+            meaning = meaning.sharing(self.shared)
         if quick is None:
             quick = self.quick(kb)
         matcher = quick.with_meaning(meaning)

@@ -1,6 +1,7 @@
 """Caches of sentence vectors: query vectors by text in memory (an office sees the same
-twenty questions again and again), the knowledge base's vectors on disk by text hash, so
-a hot reload embeds only what changed. The models themselves are in `encoders.py`.
+twenty questions again and again) and, for the bot's other processes, in Redis; the
+knowledge base's vectors on disk by text hash, so a hot reload embeds only what changed.
+The models themselves are in `encoders.py`.
 """
 from __future__ import annotations
 
@@ -12,27 +13,44 @@ import threading
 import zipfile
 from collections import OrderedDict
 from pathlib import Path
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Protocol, Sequence, TypeVar
 
 import numpy as np
 
+from .. import metrics
 from .encoders import Embedder
 
 log = logging.getLogger(__name__)
+
+
+class SharedVectors(Protocol):
+    """Vectors kept where every process of the bot finds them (`bot/store/vectors.py`)."""
+
+    def get(self, model: str, text: str) -> bytes | None: ...
+
+    def put(self, model: str, text: str, vector: bytes) -> None: ...
 
 
 class QueryCache:
     """Query vectors by text, most recently used kept; safe across request threads.
 
     A question that is word for word a knowledge-base phrasing reuses that phrasing's
-    vector from `known` (students' own questions are kept in memory only, never on disk).
+    vector from `known` (students' own questions are never written to the vector files).
+    With `shared`, a question another process has embedded is read from there, and one
+    embedded here is left there for the others.
     """
 
     def __init__(self, embedder: Embedder, known: "VectorStore | None" = None,
-                 size: int = 4096) -> None:
-        self.embedder, self.known, self.size = embedder, known, size
+                 size: int = 4096, shared: SharedVectors | None = None) -> None:
+        self.embedder, self.known, self.size, self.shared = embedder, known, size, shared
         self._items: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+
+    def sharing(self, shared: SharedVectors | None) -> "QueryCache":
+        """This cache (the same memory) that also reads and leaves vectors in `shared`."""
+        view = object.__new__(QueryCache)
+        view.__dict__.update(self.__dict__, shared=shared)
+        return view
 
     def vector(self, text: str) -> np.ndarray:
         with self._lock:
@@ -41,13 +59,37 @@ class QueryCache:
                 self._items.move_to_end(text)
                 return hit
         vec = self.known.lookup("query", text) if self.known is not None else None
+        if vec is None and (vec := self._from_shared(text)) is not None:
+            metrics.question_vector("shared")
         if vec is None:
             vec = self.embedder.queries([text])[0]
+            metrics.question_vector("embedded")
+            self._to_shared(text, vec)
         with self._lock:
             self._items[text] = vec
             if len(self._items) > self.size:
                 self._items.popitem(last=False)
         return vec
+
+    def _from_shared(self, text: str) -> np.ndarray | None:
+        if self.shared is None:
+            return None
+        try:
+            raw = self.shared.get(self.embedder.name, text)
+        except Exception as exc:      # Redis down or slow: embed it here, as without sharing
+            log.debug("shared question vectors not read (%s)", exc.__class__.__name__)
+            return None
+        if raw is None or len(raw) != 4 * self.embedder.dim:
+            return None
+        return np.frombuffer(raw, dtype=np.float32)
+
+    def _to_shared(self, text: str, vec: np.ndarray) -> None:
+        if self.shared is None:
+            return
+        try:
+            self.shared.put(self.embedder.name, text, np.asarray(vec, dtype=np.float32).tobytes())
+        except Exception as exc:
+            log.debug("shared question vectors not written (%s)", exc.__class__.__name__)
 
 
 SHIPPED_VECTORS = Path(__file__).resolve().parent / "data" / "vectors"

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
 from ..kb.model import FaqEntry
-from .embed import QueryCache, VectorStore
+from .embed import QueryCache, SharedVectors, VectorStore
 from .encoders import Embedder, load_embedder
 from .offtopic import offtopic_questions
 
@@ -47,6 +47,10 @@ class Meaning:
                 store = VectorStore(embedder, cache_folder)
                 meaning = _loaded[cache_folder] = cls(embedder, store, QueryCache(embedder, store))
         return meaning, status
+
+    def sharing(self, shared: SharedVectors | None) -> "Meaning":
+        """The same model and caches, with question vectors also kept in `shared`."""
+        return replace(self, queries=self.queries.sharing(shared)) if shared is not None else self
 
 
 _loaded: dict[Path | None, Meaning] = {}

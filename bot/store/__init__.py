@@ -40,6 +40,7 @@ from .tickets import TicketStore
 from .tokens import TokenStore
 from .turns import TurnLog
 from .unanswered import UnansweredLog
+from .vectors import QuestionVectors
 
 RedisError = redis.RedisError
 __all__ = ["BackupError", "RedisError", "StoreUnavailable", "TAKEN_OVER", "Stores", "TokenStore"]
@@ -77,6 +78,7 @@ class Stores:
     profiles: ProfileStore
     turns: TurnLog
     tickets: TicketStore
+    question_vectors: QuestionVectors
 
     @classmethod
     def open(cls, client: redis.Redis, settings: Settings, clock: Clock) -> "Stores":
@@ -117,6 +119,7 @@ class Stores:
             profiles=ProfileStore(client, keys),
             turns=TurnLog(client, keys, handoff.context_turns, handoff.context_ttl),
             tickets=TicketStore(client, keys),
+            question_vectors=QuestionVectors(client, keys, settings.nlp.question_vectors_ttl),
         )
 
     def backups(self) -> Backups:

@@ -79,9 +79,12 @@ def _value(r: redis.Redis, key: str, kind: str) -> Any:
 
 
 def records(r: redis.Redis, keys: Keys) -> Iterator[dict[str, Any]]:
-    """One record per key of this bot's namespace (keys that expire meanwhile are skipped)."""
+    """One record per key of this bot's namespace (keys that expire meanwhile are skipped,
+    and caches any process makes again)."""
     prefix = keys.ns + ":"
     for key in sorted(r.scan_iter(keys.pattern(), count=1000)):
+        if keys.rebuilt_when_missing(key):
+            continue
         kind = r.type(key)
         if kind not in TYPES:
             continue                   # "none": expired since the scan

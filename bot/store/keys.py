@@ -60,6 +60,14 @@ class Keys:
     def unanswered_daily(self) -> str:
         return self._k("unanswered", "daily")
 
+    # students' question vectors, shared by the bot's processes (no text, no student)
+    def question_vector(self, digest: str) -> str:
+        return self._k("qvec", digest)
+
+    def rebuilt_when_missing(self, key: str) -> bool:
+        """A cache any process makes again (question vectors): left out of backups."""
+        return key.startswith(self._k("qvec", ""))
+
     # FAQ statistics
     def faq_hits(self) -> str:
         return self._k("stats", "faq_hits")
