@@ -160,7 +160,9 @@ def _rss_mb(pid: int) -> float:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:                   # it has just ended
         return 0.0
-    return int(next(l for l in status.splitlines() if l.startswith("VmRSS")).split()[1]) / 1024
+    # A process that has ended but not been reaped yet (a zombie) has no VmRSS line.
+    rss = [line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")]
+    return int(rss[0]) / 1024 if rss else 0.0
 
 
 def _python_tree(pid: int) -> list[int]:

@@ -124,9 +124,10 @@ class IntentBook:
         with self._lock:
             self._matcher = full
 
-    def match(self, text: str) -> str | None:
-        """The intent `text` confidently asks for, or None."""
-        candidates = self.matcher().match(text).candidates
+    def match(self, text: str, words_only: bool = False) -> str | None:
+        """The intent `text` confidently asks for, or None. `words_only`: without the
+        meaning model (when words already answer the question from the FAQ)."""
+        candidates = self.matcher().match(text, words_only=words_only).candidates
         if not candidates:
             return None
         top, runner = candidates[0], _rival(candidates, text)

@@ -35,8 +35,16 @@ class IntentHandler:
     name = "intents"
 
     def match(self, msg: Message, ctx: BotContext) -> str | None:
+        """The intent of the text, or None. When words alone answer it from the FAQ (the
+        FAQ's result is kept for the FAQ handler after this one) and words see no intent
+        in it either, it is the FAQ's: a new question is then not embedded just for the
+        intents. Otherwise words and meaning decide, as for any other text."""
         if msg.kind != "text" or not msg.text.strip() or awaited(msg, ctx):
             return None      # a dialog waiting for a city or a keyword takes the text
+        faq = ctx.knowledge.current.matcher.match(msg.text)
+        if (faq.decision == "answer" and not faq.semantic
+                and ctx.intents.match(msg.text, words_only=True) is None):
+            return None
         return ctx.intents.match(msg.text)
 
     def handle(self, msg: Message, ctx: BotContext, found: str) -> Reply:

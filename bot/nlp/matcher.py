@@ -40,7 +40,7 @@ class FaqMatcher:
         self.semantic: SemanticIndex | None = None
         if meaning is not None:
             self.semantic = SemanticIndex(kb.entries, meaning, self._prepare)
-        self._recent: OrderedDict[tuple[str, int], MatchResult] = OrderedDict()
+        self._recent: OrderedDict[tuple[str, int, bool], MatchResult] = OrderedDict()
         self._lock = threading.Lock()
 
     def _prepare(self, text: str) -> str:
@@ -96,17 +96,18 @@ class FaqMatcher:
         t = self.thresholds
         return [c for c in result.candidates if c.score >= t.suggest][:t.max_suggestions]
 
-    def match(self, text: str, limit: int = 5) -> MatchResult:
+    def match(self, text: str, limit: int = 5, words_only: bool = False) -> MatchResult:
         """The decision for `text`. An office hears the same questions again and again, so
-        recent results are kept (in memory only) for identical texts."""
-        key = (text, limit)
+        recent results are kept (in memory only) for identical texts. `words_only`: the
+        meaning model is not consulted even when words are not sure."""
+        key = (text, limit, words_only)
         with self._lock:
             hit = self._recent.get(key)
             if hit is not None:
                 self._recent.move_to_end(key)
                 return hit
         a = self.focused(self.analyzer.analyze(text))
-        candidates, semantic = self.rank(a)
+        candidates, semantic = self.rank(a, "lexical" if words_only else None)
         candidates = candidates[:limit]
         result = MatchResult(a, tuple(candidates), decide(candidates, self.thresholds, a), semantic)
         with self._lock:
