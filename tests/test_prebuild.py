@@ -81,6 +81,19 @@ def test_the_child_ends_as_soon_as_the_server_goes_away(tmp_path):
     assert not (tmp_path / "thresholds").exists()
 
 
+def test_a_server_stopping_while_it_sends_the_job_is_no_error(tmp_path):
+    """`python -m bot chat` whose input runs out at once stops while its first build is
+    still handing the job over: the child gets half a job, and ends quietly."""
+    job = pickle.dumps(prebuild.Job(KB, Thresholds(), True, tmp_path))
+    for cut in (b"", job[:len(job) // 2]):
+        child = subprocess.Popen([sys.executable, "-m", "bot.nlp.prebuild"], cwd=ROOT,
+                                 stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        _, err = child.communicate(cut, timeout=120)
+        assert child.returncode == 3, err.decode()
+        assert b"ERROR" not in err and b"Traceback" not in err
+    assert not (tmp_path / "thresholds").exists()
+
+
 def test_workers_starting_together_share_one_child(tmp_path, capfd):
     """`serve --workers 2` on an empty data folder: the second worker waits for the first
     one's child and finds the caches filled; the knowledge base is embedded once."""

@@ -104,6 +104,13 @@ def main() -> int:
     stdin = sys.stdin.buffer
     try:
         job = pickle.load(stdin)
+    except EOFError:
+        return _server_gone()
+    except pickle.UnpicklingError as exc:
+        if "truncated" in str(exc):   # the pipe closed mid-job: the server is stopping
+            return _server_gone()
+        log.error("the build process got no job it could read (%s)", exc)
+        return 2
     except Exception as exc:          # a broken job: say so, and let the server build
         log.error("the build process got no job it could read (%s)", exc)
         return 2
@@ -115,6 +122,14 @@ def main() -> int:
     builder = MatcherBuilder(base=job.base, embeddings=job.embeddings, data_dir=job.data_dir)
     builder.full(job.kb)
     return 0
+
+
+def _server_gone() -> int:
+    """The server stopped while it was still sending the job (`python -m bot chat` ended
+    by its input running out, a stop during a first start): nothing to build, and nothing
+    went wrong."""
+    log.debug("the server stopped before it had sent the whole job; nothing to build")
+    return 3
 
 
 def _end_with_the_server(fd: int) -> None:
