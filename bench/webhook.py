@@ -200,7 +200,7 @@ def run(n: int = 3000, processes: int | None = None) -> dict:
     return {"processes": processes, "zipf_per_s": cold[0], "zipf_warm_per_s": warm[0],
             "zipf_distinct": sum(len(set(t)) for t in today), "zipf_warm_new": new_in_warm,
             "messages": n * processes, "distinct_per_s": distinct[0],
-            "embedded": {"cold": cold[1:], "warm": warm[1:], "distinct": distinct[1:]},
+            "vectors": {"cold": cold[1:], "warm": warm[1:], "distinct": distinct[1:]},
             "distinct_questions": len(pool), "bare_flask_per_s": _bare(n),
             "serve_rss_mb": rss, "serve_peak_mb": peak}
 
@@ -216,12 +216,12 @@ def main() -> dict:
     print(f"  就业助手 /wechat，{r['processes']} 个进程（每核一个，共用一个 Redis）：")
     print(f"    常见问题反复出现（从测试题按 Zipf 分布抽取，共 {r['messages']} 条）：")
     print(f"      刚启动，什么都没记住（各进程里第一次出现的问题共 {r['zipf_distinct']} 个）："
-          f"{r['zipf_per_s']:.0f} 条/秒{_vector_note(r['embedded']['cold'])}")
+          f"{r['zipf_per_s']:.0f} 条/秒{_vector_note(r['vectors']['cold'])}")
     print(f"      运行了一阵（各进程先答过同一分布的另外 {r['messages'] // r['processes']} 条，"
           f"计时的消息里新问题共 {r['zipf_warm_new']} 个）：{r['zipf_warm_per_s']:.0f} 条/秒"
-          f"{_vector_note(r['embedded']['warm'])}")
+          f"{_vector_note(r['vectors']['warm'])}")
     print(f"    每条都不一样（{r['distinct_questions']} 个不同问题，各问一次）：{r['distinct_per_s']:.0f} 条/秒"
-          f"{_vector_note(r['embedded']['distinct'])}")
+          f"{_vector_note(r['vectors']['distinct'])}")
     print(f"  空 Flask 端点（只回 success，框架本身的上限），1 个进程：{r['bare_flask_per_s']:.0f} 条/秒")
     print(f"  serve 进程加载语义模型后的常驻内存：{r['serve_rss_mb']:.0f} MB"
           f"（第一次建库时连同子进程最高 {r['serve_peak_mb']:.0f} MB）")

@@ -106,12 +106,9 @@ def main() -> int:
         job = pickle.load(stdin)
     except EOFError:
         return _server_gone()
-    except pickle.UnpicklingError as exc:
-        if "truncated" in str(exc):   # the pipe closed mid-job: the server is stopping
-            return _server_gone()
-        log.error("the build process got no job it could read (%s)", exc)
-        return 2
     except Exception as exc:          # a broken job: say so, and let the server build
+        if isinstance(exc, pickle.UnpicklingError) and "truncated" in str(exc):
+            return _server_gone()     # the pipe closed mid-job: the server is stopping
         log.error("the build process got no job it could read (%s)", exc)
         return 2
     if not isinstance(job, Job):
