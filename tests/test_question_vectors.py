@@ -21,6 +21,7 @@ from bot.app import create_app
 from bot.config import ROOT
 from bot.context import build_context
 from bot.nlp.embed import QueryCache
+from bot.store.backup import backup
 from bot.store.guard import BotRedis
 from bot.store.keys import Keys
 from bot.store.vectors import QuestionVectors
@@ -134,7 +135,6 @@ def test_backups_leave_the_shared_vectors_out(redis_backend, namespace, embedder
     QueryCache(embedder, shared=store).vector("报到证在哪里领（共享向量测试五）")
     redis_backend.set(f"{namespace}:stats:faq_hits", "1")
     assert len(vector_keys(redis_backend, namespace)) == 1
-    from bot.store.backup import backup
     out = io.BytesIO()
     summary = backup(redis_backend, Keys(namespace), out, "2026-11-30T12:00:00+08:00")
     rows = [json.loads(line) for line in gzip.decompress(out.getvalue()).splitlines()]
