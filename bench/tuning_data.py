@@ -30,7 +30,7 @@ DEV = DATA / "dev_cases.yaml"
 # Knowledge bases of other kinds of school, each with its students' questions, written for
 # tuning only (by writers who saw neither the matcher nor any test set): the sample
 # knowledge base alone, ~21 phrasings an entry, taught the weights one school's style.
-DEV_SCHOOLS = ("normal", "medical", "ligong", "caijing", "zhiye", "zonghe")
+DEV_SCHOOLS = ("normal", "medical", "ligong", "caijing", "zhiye", "zonghe", "waiyu", "nonglin")
 WRAPPERS = ("{}", "老师好，我是今年的应届毕业生，想问一下{}，谢谢老师")
 
 
