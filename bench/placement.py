@@ -17,7 +17,7 @@ from bot.config import load_config
 from bot.kb.evaluate import evaluate, load_cases
 from bot.kb.loader import load_kb
 from bot.nlp import thresholds
-from bot.nlp.builder import WORDS_ONLY, MatcherBuilder
+from bot.nlp.builder import MatcherBuilder
 from bot.nlp.matcher import FaqMatcher
 
 from .tuning_data import DEV_SCHOOLS
@@ -45,9 +45,7 @@ def run(targets: list[Target]) -> dict[Target, list[dict]]:
 
         def build(thinned, matcher=matcher, meaning=meaning):
             return FaqMatcher(thinned, matcher.thresholds, analyzer=matcher.analyzer, meaning=meaning)
-        name_of_model = meaning.embedder.name if meaning is not None else WORDS_ONLY
-        offtopic, held = thresholds.self_test(kb, matcher, build,
-                                              thresholds.fingerprint(kb, name_of_model))
+        offtopic, held = thresholds.self_test(kb, matcher, build)
         cases = load_cases(cases_path)
         shipped = thresholds.DECLINE_OFFTOPIC, thresholds.DIRECT_OFFTOPIC
         try:

@@ -23,7 +23,7 @@ from bot.nlp.features import columns
 from bot.nlp.matcher import SEMANTIC_CANDIDATES, FaqMatcher
 from bot.nlp.semantic import Meaning
 from bot.nlp.offtopic import offtopic_questions
-from bot.nlp.thresholds import held_out_phrasings
+from bot.nlp.thresholds import held_out_batches
 
 DATA = Path(__file__).resolve().parent / "data"
 DEV = DATA / "dev_cases.yaml"
@@ -111,12 +111,9 @@ def _variant(m: FaqMatcher, kb: KnowledgeBase, name: str, group: str, cases: lis
     got = Variant(group, rows(m, cases, "lexical", lex_names), rows(m, cases, "semantic", sem_names),
                   rows(asking, off_cases, "semantic", sem_names),
                   rows(asking, off_cases, "lexical", lex_names))
-    picks = held_out_phrasings(kb, name)
-    for b in range(4):
-        batch = picks[b::4]
-        if batch:
-            got.held_out += rows(build(without(kb, set(batch))),
-                                 [{"q": t, "expect": e} for t, e in batch], "semantic", sem_names)
+    for batch in held_out_batches(kb):
+        got.held_out += rows(build(without(kb, set(batch))),
+                             [{"q": t, "expect": e} for t, e in batch], "semantic", sem_names)
     print(f"collected {name}")
     return got
 

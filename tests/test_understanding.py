@@ -13,7 +13,7 @@ from bot.kb.model import KnowledgeBase
 from bot.nlp.builder import MatcherBuilder
 from bot.nlp.focus import FOCUS_CHARS, focus
 from bot.nlp.offtopic import offtopic_questions
-from bot.nlp.thresholds import derive, fingerprint
+from bot.nlp.thresholds import derive, fingerprint, held_out_batches
 
 from .support.builders import DATA, SAMPLE_KB, STUDENT, add_fair, add_jobs, shared_provider
 from .support.clients import wechat_client
@@ -66,6 +66,28 @@ def test_thresholds_are_derived_from_the_installed_kb_and_cached_by_fingerprint(
     assert calls == [] and (again.answer, again.suggest) == (t.answer, t.suggest)
     edited = KnowledgeBase(kb.entries[1:], kb.synonyms)     # another KB: another fingerprint
     assert fingerprint(edited, "m") != fingerprint(kb, "m")
+
+
+def test_an_edit_to_one_entry_leaves_the_other_entries_self_test_as_it_was():
+    """The self-test asks one phrasing of each entry with it left out; which one, and in
+    which rebuild, must not be redrawn when staff fix a typo in another entry or add one,
+    or the thresholds (placed on forty-odd phrasings) would jump with every edit."""
+    kb = load_kb(OTHER_SCHOOL).kb
+    before = held_out_batches(kb)
+    first = next(e for e in kb.entries if e.similar)
+    typo = replace(first, answer=first.answer + "（已更正）", similar=first.similar[:1])
+    added = replace(kb.entries[-1], id="new-entry", question="新加的一条问答？",
+                    similar=("新加的问法",))
+    edited = KnowledgeBase(tuple(typo if e is first else e for e in kb.entries) + (added,),
+                           kb.synonyms)
+    after = held_out_batches(edited)
+    assert fingerprint(edited, "m") != fingerprint(kb, "m")
+
+    def others(batches):
+        return [[p for p in b if p[1] not in (first.id, "new-entry")] for b in batches]
+    assert len(before) == len(after) > 1 and others(before) == others(after)
+    assert sum(map(len, before)) == sum(1 for e in kb.entries if e.similar)
+    assert ("新加的问法", "new-entry") in [p for b in after for p in b]
 
 
 def test_a_sparse_kb_answers_plain_questions_about_its_own_entries(data_dir):

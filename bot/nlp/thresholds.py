@@ -16,7 +16,6 @@ import hashlib
 import json
 import logging
 import os
-import random
 import threading
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -32,7 +31,7 @@ from .thesaurus import THESAURUS_FILE
 
 log = logging.getLogger(__name__)
 
-VERSION = 10                # bump when the procedure changes: old caches are ignored
+VERSION = 11                # bump when the procedure changes: old caches are ignored
 DECLINE_OFFTOPIC = 0.95     # share of off-topic questions the suggest threshold declines
 DIRECT_OFFTOPIC = 0.99      # share of off-topic questions below the answer threshold
 MAX_HELD_OUT = 160          # knowledge-base phrasings asked in the self-test
@@ -67,12 +66,29 @@ def fingerprint(kb: KnowledgeBase, model_name: str) -> str:
     return h.hexdigest()
 
 
-def held_out_phrasings(kb: KnowledgeBase, seed: str) -> list[tuple[str, str]]:
-    """(phrasing, entry id): one `similar` line per entry that has one, in a fixed order."""
-    rng = random.Random(seed)
-    picks = [(rng.choice(e.similar), e.id) for e in kb.entries if e.similar]
-    rng.shuffle(picks)
+def _stable(entry_id: str, text: str) -> bytes:
+    return hashlib.blake2b(f"{entry_id}\0{text}".encode(), digest_size=8).digest()
+
+
+def held_out_phrasings(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """(phrasing, entry id): one `similar` line per entry that has one.
+
+    Chosen and ordered by a hash of the entry's id and the text, not drawn at random:
+    with only forty-odd phrasings asked, another draw moves the answer line by up to
+    0.2, so a typo fixed in one entry must not redraw the others' picks."""
+    picks = [(min(e.similar, key=lambda s, e=e: _stable(e.id, s)), e.id)
+             for e in kb.entries if e.similar]
+    picks.sort(key=lambda p: _stable(p[1], p[0]))
     return picks[:MAX_HELD_OUT]
+
+
+def held_out_batches(kb: KnowledgeBase) -> list[list[tuple[str, str]]]:
+    """The held-out phrasings by the index rebuild that leaves them out, each assigned
+    by its hash: an entry added or removed elsewhere moves no other to another batch."""
+    batches: list[list[tuple[str, str]]] = [[] for _ in range(BATCHES)]
+    for text, entry_id in held_out_phrasings(kb):
+        batches[_stable(entry_id, text)[0] % BATCHES].append((text, entry_id))
+    return [b for b in batches if b]
 
 
 def _quantile(scores: list[float], share: float) -> float:
@@ -119,17 +135,13 @@ def _report(offtopic: list[MatchResult], held: list[tuple[MatchResult, str]],
 Build = Callable[[KnowledgeBase], object]   # a matcher for a knowledge base (same caches)
 
 
-def self_test(kb: KnowledgeBase, matcher, build: Build, seed: str
+def self_test(kb: KnowledgeBase, matcher, build: Build
               ) -> tuple[list[MatchResult], list[tuple[MatchResult, str]]]:
     """Ask the off-topic set, and each held-out phrasing against the KB without it."""
     asking = matcher.asking_offtopic()
     offtopic = [asking.match(q) for q in offtopic_questions()]
-    picks = held_out_phrasings(kb, seed)
     held: list[tuple[MatchResult, str]] = []
-    for b in range(BATCHES):
-        batch = picks[b::BATCHES]
-        if not batch:
-            continue
+    for batch in held_out_batches(kb):
         out = {(text, eid) for text, eid in batch}
         entries = tuple(replace(e, similar=tuple(s for s in e.similar if (s, e.id) not in out))
                         for e in kb.entries)
@@ -172,7 +184,7 @@ def derive(kb: KnowledgeBase, matcher, build: Build, base: Thresholds, model_nam
             return replace(base, **data["thresholds"], source="auto"), SelfTest(**data["self_test"])
         except (ValueError, KeyError, TypeError):
             log.warning("ignoring a damaged threshold cache %s", path)
-    offtopic, held = self_test(kb, matcher, build, key)
+    offtopic, held = self_test(kb, matcher, build)
     thresholds, report = place(offtopic, held, base)
     if path is not None:
         _save(path, {"thresholds": {"answer": thresholds.answer, "suggest": thresholds.suggest},
