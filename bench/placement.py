@@ -4,8 +4,8 @@
 self-tested once; then, for each share of the shipped off-topic questions the suggest
 threshold should decline (`thresholds.DECLINE_OFFTOPIC`), and after a colon the share the
 answer threshold should stay above (`thresholds.DIRECT_OFFTOPIC`), the thresholds are
-placed again from that same self-test and the school's dev questions asked. Dev sets only: the test
-sets never choose a constant.
+placed again from that same self-test and the school's dev questions asked. Dev sets
+only: the test sets never choose a constant.
 """
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ def dev_sets() -> list[tuple[str, Path, Path]]:
 
 
 Target = tuple[float, float]   # (DECLINE_OFFTOPIC, DIRECT_OFFTOPIC)
-FIGURES = ("accuracy", "faq_accuracy", "answered_directly", "declined", "offtopic_answered_directly")
+FIGURES = ("accuracy", "faq_accuracy", "answered_directly", "declined",
+           "offtopic_answered_directly")
 
 
 def run(targets: list[Target]) -> dict[Target, list[dict]]:
@@ -66,11 +67,13 @@ def target(arg: str) -> Target:
 
 
 def main(argv: list[str]) -> None:
-    targets = [target(a) for a in argv] or [(t, thresholds.DIRECT_OFFTOPIC) for t in (0.93, 0.95, 0.97)]
+    targets = ([target(a) for a in argv]
+               or [(t, thresholds.DIRECT_OFFTOPIC) for t in (0.93, 0.95, 0.97)])
     result = run(targets)
     for (decline, direct), rows in result.items():
         print(f"\n拒掉自测里 {decline:.1%} 的无关问题，直接回答的线高过其中 {direct:.1%}：")
-        for r in rows + [{"school": "平均", **{k: statistics.mean(r[k] for r in rows) for k in FIGURES}}]:
+        mean = {k: statistics.mean(r[k] for r in rows) for k in FIGURES}
+        for r in rows + [{"school": "平均", **mean}]:
             print(f"  {r['school']:<8} 总 {r['accuracy']:.2%}  问答题 {r['faq_accuracy']:.2%}"
                   f"（直接答对 {r['answered_directly']:.2%}）  无关问题拒答 {r['declined']:.2%}"
                   f"  直接回答 {r['offtopic_answered_directly']:.2%}")
