@@ -1,4 +1,5 @@
-"""Where the self-test puts the "suggest" line: every dev school's figures for each target.
+"""Where the self-test puts the "suggest" and "answer" lines: every dev set's figures for
+each target.
 
 `python -m bench.placement [0.93 0.95:0.995 …]`: each dev knowledge base is built and
 self-tested once; then, for each share of the shipped off-topic questions the suggest

@@ -23,7 +23,7 @@ from bot.nlp.features import columns
 from bot.nlp.matcher import SEMANTIC_CANDIDATES, FaqMatcher
 from bot.nlp.semantic import Meaning
 from bot.nlp.offtopic import offtopic_questions
-from bot.nlp.thresholds import held_out_batches
+from bot.nlp.thresholds import held_out_batches, without_phrasings
 
 DATA = Path(__file__).resolve().parent / "data"
 DEV = DATA / "dev_cases.yaml"
@@ -91,12 +91,6 @@ def matrix(row, names: tuple[str, ...]):
     return np.column_stack([cols[k] for k in names]), right, off
 
 
-def without(kb: KnowledgeBase, out: set[tuple[str, str]]) -> KnowledgeBase:
-    entries = tuple(replace(e, similar=tuple(s for s in e.similar if (s, e.id) not in out))
-                    for e in kb.entries)
-    return KnowledgeBase(entries, kb.synonyms)
-
-
 def school(name: str) -> tuple[KnowledgeBase, list[dict]]:
     """A dev school's knowledge base and its questions."""
     return (load_kb(DATA / f"kb_dev_{name}").kb,
@@ -112,7 +106,7 @@ def _variant(m: FaqMatcher, kb: KnowledgeBase, name: str, group: str, cases: lis
                   rows(asking, off_cases, "semantic", sem_names),
                   rows(asking, off_cases, "lexical", lex_names))
     for batch in held_out_batches(kb):
-        got.held_out += rows(build(without(kb, set(batch))),
+        got.held_out += rows(build(without_phrasings(kb, set(batch))),
                              [{"q": t, "expect": e} for t, e in batch], "semantic", sem_names)
     print(f"collected {name}")
     return got
@@ -154,7 +148,7 @@ def collect(reuse: bool = False) -> Collected:
     picks = [(rng.choice(e.similar), e.id) for e in kb.entries if e.similar]
     for b in range(4):
         batch = picks[b::4]
-        m = build(without(kb, set(batch)))
+        m = build(without_phrasings(kb, set(batch)))
         aug = [{"q": w.format(t), "expect": e} for t, e in batch for w in WRAPPERS]
         aug_lex += rows(m, aug, "lexical", nm.LEXICAL.names)
         aug_sem += rows(m, aug, "semantic", nm.SEMANTIC.names)

@@ -70,7 +70,7 @@ def _stable(entry_id: str, text: str) -> bytes:
     return hashlib.blake2b(f"{entry_id}\0{text}".encode(), digest_size=8).digest()
 
 
-def held_out_phrasings(kb: KnowledgeBase) -> list[tuple[str, str]]:
+def _held_out_phrasings(kb: KnowledgeBase) -> list[tuple[str, str]]:
     """(phrasing, entry id): one `similar` line per entry that has one.
 
     Chosen and ordered by a hash of the entry's id and the text, not drawn at random:
@@ -86,9 +86,16 @@ def held_out_batches(kb: KnowledgeBase) -> list[list[tuple[str, str]]]:
     """The held-out phrasings by the index rebuild that leaves them out, each assigned
     by its hash: an entry added or removed elsewhere moves no other to another batch."""
     batches: list[list[tuple[str, str]]] = [[] for _ in range(BATCHES)]
-    for text, entry_id in held_out_phrasings(kb):
+    for text, entry_id in _held_out_phrasings(kb):
         batches[_stable(entry_id, text)[0] % BATCHES].append((text, entry_id))
     return [b for b in batches if b]
+
+
+def without_phrasings(kb: KnowledgeBase, out: set[tuple[str, str]]) -> KnowledgeBase:
+    """`kb` with the (phrasing, entry id) pairs in `out` removed from the entries' `similar`."""
+    entries = tuple(replace(e, similar=tuple(s for s in e.similar if (s, e.id) not in out))
+                    for e in kb.entries)
+    return KnowledgeBase(entries, kb.synonyms)
 
 
 def _quantile(scores: list[float], share: float) -> float:
@@ -142,10 +149,7 @@ def self_test(kb: KnowledgeBase, matcher, build: Build
     offtopic = [asking.match(q) for q in offtopic_questions()]
     held: list[tuple[MatchResult, str]] = []
     for batch in held_out_batches(kb):
-        out = {(text, eid) for text, eid in batch}
-        entries = tuple(replace(e, similar=tuple(s for s in e.similar if (s, e.id) not in out))
-                        for e in kb.entries)
-        thinned = build(KnowledgeBase(entries, kb.synonyms))
+        thinned = build(without_phrasings(kb, set(batch)))
         held.extend((thinned.match(text), eid) for text, eid in batch)
     return offtopic, held
 
