@@ -30,8 +30,9 @@ def test_a_dev_school_loads_and_its_questions_name_its_entries(name):
 @pytest.mark.parametrize("name", DEV_SCHOOLS)
 def test_a_dev_schools_shaped_offtopic_questions_are_all_offtopic_and_new(name):
     """Campus questions in the school's own career words (`kb_dev_*_shaped_cases.yaml`):
-    every one must be declined, so none may be one of the school's own phrasings or a
-    question its other set expects an entry for (its off-topic ones may recur)."""
+    each is labelled off-topic (the bot declines only some of them today; the README has
+    the figures), so none may be one of the school's own phrasings or a question its other
+    set expects an entry for (its off-topic ones may recur)."""
     kb, cases = school(name)
     shaped = load_cases(DATA / f"kb_dev_{name}_shaped_cases.yaml")
     questions = [c["q"] for c in shaped]
