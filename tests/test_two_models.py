@@ -86,6 +86,20 @@ def test_the_second_models_scores_reach_the_matcher(tmp_path, pair):
         assert dict(c.features)["use"] == pytest.approx(float(q @ phrasing), abs=1e-4)
 
 
+def test_a_new_questions_scores_are_those_of_its_vector(tmp_path, pair):
+    """A new question's USE scores are computed on USE's thread while e5 reads
+    (`scores_of`); they, and e5's, are exactly what scoring its vector afterwards gives."""
+    matcher, _ = MatcherBuilder(data_dir=tmp_path).full(KB)
+    semantic = matcher.semantic.forgetful()
+    text = matcher._prepare("我的人事档案毕业以后寄去什么地方")
+    new = semantic.scores_of(text)
+    again = semantic.scores(semantic.vector(text))
+    for field in ("phrase", "passage", "sentence", "use_phrase", "use_passage"):
+        np.testing.assert_array_equal(getattr(new, field), getattr(again, field))
+    assert (new.offtopic, new.use_offtopic) == (again.offtopic, again.use_offtopic)
+    assert int(np.argmax(new.use_phrase)) == 1      # the archive entry, by USE alone
+
+
 EXIT_WHILE_TOKENIZING = """
 import threading
 from bot.nlp.encoders import ExitSafeSentencePiece
@@ -146,6 +160,23 @@ def test_one_question_is_read_by_both_models_at_once():
     assert pair.queries(["三方协议丢了怎么办"]).tolist() == [[1.0, 1.0, 2.0, 2.0]]
     assert first.threads == [threading.current_thread().name]
     assert second.threads[0].startswith("second-model")
+
+
+def test_the_second_models_part_is_scored_while_the_first_reads():
+    """`then` runs on USE's thread as soon as its vector is ready: e5 here waits until
+    it has run, which it could not if the scoring came after e5's reading."""
+    scored = threading.Event()
+    first = _Model("a", 1.0, wait_for=scored)
+    second = _Model("b", 2.0)
+    ran_on: list[str] = []
+
+    def then(vector: np.ndarray) -> float:
+        ran_on.append(threading.current_thread().name)
+        scored.set()
+        return float(vector.sum())
+    vector, done = PairEmbedder(first, second).query_meanwhile("三方协议丢了怎么办", then)
+    assert vector.tolist() == [1.0, 1.0, 2.0, 2.0] and done == 4.0
+    assert ran_on[0].startswith("second-model") and first.threads == [threading.current_thread().name]
 
 
 def test_the_batches_of_a_build_stay_on_one_thread():

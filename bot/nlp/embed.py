@@ -22,6 +22,9 @@ from .encoders import Embedder
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+R = TypeVar("R")
+
 
 class SharedVectors(Protocol):
     """Vectors kept where every process of the bot finds them (`bot/store/vectors.py`)."""
@@ -53,23 +56,36 @@ class QueryCache:
         return view
 
     def vector(self, text: str) -> np.ndarray:
+        return self.vector_meanwhile(text, None)[0]
+
+    def vector_meanwhile(self, text: str, then: Callable[[np.ndarray], T] | None
+                         ) -> tuple[np.ndarray, T | None]:
+        """The vector of `text`; when it has to be embedded here by both models, also
+        `then` of the second model's part, computed while the first model still reads
+        (`PairEmbedder.query_meanwhile`). Otherwise None: the caller applies it."""
         with self._lock:
             hit = self._items.get(text)
             if hit is not None:
                 self._items.move_to_end(text)
-                return hit
+                return hit, None
+        done: T | None = None
         vec = self.known.lookup("query", text) if self.known is not None else None
         if vec is None and (vec := self._from_shared(text)) is not None:
             metrics.question_vector("shared")
         if vec is None:
-            vec = self.embedder.queries([text])[0]
+            # A single-model embedder (the tests' stand-ins) has no second part to overlap.
+            meanwhile = getattr(self.embedder, "query_meanwhile", None)
+            if then is not None and meanwhile is not None:
+                vec, done = meanwhile(text, then)
+            else:
+                vec = self.embedder.queries([text])[0]
             metrics.question_vector("embedded")
             self._to_shared(text, vec)
         with self._lock:
             self._items[text] = vec
             if len(self._items) > self.size:
                 self._items.popitem(last=False)
-        return vec
+        return vec, done
 
     def _from_shared(self, text: str) -> np.ndarray | None:
         if self.shared is None:
@@ -210,9 +226,6 @@ def _stamp(path: Path) -> tuple[int, int] | None:
         return None
     return st.st_mtime_ns, st.st_size
 
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 def map_on_daemon_threads(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:

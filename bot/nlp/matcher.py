@@ -127,7 +127,7 @@ class FaqMatcher:
             words_only = self._score(a, rows, lexical, None, self.lexical_model)
             if self.semantic is None or force == "lexical" or not a.repaired or self._sure(words_only, a):
                 return words_only, False
-        sem = self.semantic.scores(self.semantic.vector(a.repaired))
+        sem = self.semantic.scores_of(a.repaired)
         rows = rows + [i for i in sem.top(SEMANTIC_CANDIDATES) if i not in rows]
         return self._score(a, rows, lexical, sem, self.semantic_model), True
 

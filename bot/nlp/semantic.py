@@ -155,17 +155,27 @@ class SemanticIndex:
     def vector(self, prepared: str) -> np.ndarray:
         return self.queries.vector(prepared)
 
+    def scores_of(self, prepared: str) -> SemanticScores:
+        """The scores of a question; a new one's USE scores are computed on USE's thread
+        while e5 is still reading it (at 5,000 entries they take a few milliseconds)."""
+        vector, second = self.queries.vector_meanwhile(prepared, self._second_scores)
+        return self._assemble(vector[:self._split], second or self._second_scores(vector[self._split:]))
+
     def scores(self, vector: np.ndarray) -> SemanticScores:
-        e5, use = vector[:self._split], vector[self._split:]
-        passage = self._passages @ e5
+        return self._assemble(vector[:self._split], self._second_scores(vector[self._split:]))
+
+    def _second_scores(self, use: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
         use_passage = self._use_passages @ use
+        return (self._best(self._owner, self._use_phrases @ use, use_passage), use_passage,
+                self._closest(self._use_offtopic @ use))
+
+    def _assemble(self, e5: np.ndarray, second: tuple[np.ndarray, np.ndarray, float]) -> SemanticScores:
+        passage = self._passages @ e5
         return SemanticScores(self._best(self._owner, self._phrases @ e5, passage),
                               passage,
                               self._best(self._sentence_owner, self._sentences @ e5, passage),
                               self._closest(self._offtopic @ e5),
-                              self._best(self._owner, self._use_phrases @ use, use_passage),
-                              use_passage,
-                              self._closest(self._use_offtopic @ use))
+                              *second)
 
     def _closest(self, off: np.ndarray) -> float:
         if self._leave_self_out:
