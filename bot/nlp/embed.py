@@ -227,7 +227,6 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return st.st_mtime_ns, st.st_size
 
 
-
 def map_on_daemon_threads(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
     """`fn` over `items` on up to `workers` daemon threads; results in order.
 
