@@ -73,7 +73,7 @@ class QueryCache:
         if vec is None and (vec := self._from_shared(text)) is not None:
             metrics.question_vector("shared")
         if vec is None:
-            # A single-model embedder (the tests' stand-ins) has no second part to overlap.
+            # Only the pair of models has a second part to score while the first reads.
             meanwhile = getattr(self.embedder, "query_meanwhile", None)
             if then is not None and meanwhile is not None:
                 vec, done = meanwhile(text, then)

