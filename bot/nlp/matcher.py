@@ -20,7 +20,8 @@ from .analyzer import Analysis, Analyzer
 from .features import columns, covers
 from .focus import FOCUS_CHARS, focus
 from .index import LexicalIndex, LexicalScores
-from .model import LEXICAL, SEMANTIC, Candidate, ConfidenceModel, MatchResult, Thresholds, decide
+from .model import (DIRECT_CHECK, LEXICAL, SEMANTIC, Candidate, ConfidenceModel, DirectCheck, MatchResult,
+                    Thresholds, decide)
 from .semantic import Meaning, SemanticIndex, SemanticScores
 
 SEMANTIC_CANDIDATES = 4   # entries closest in meaning added to the lexical short list
@@ -30,10 +31,12 @@ RECENT = 2048             # results kept for questions asked again word for word
 class FaqMatcher:
     def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None,
                  analyzer: Analyzer | None = None, meaning: Meaning | None = None,
-                 models: tuple[ConfidenceModel, ConfidenceModel] = (LEXICAL, SEMANTIC)) -> None:
+                 models: tuple[ConfidenceModel, ConfidenceModel] = (LEXICAL, SEMANTIC),
+                 check: DirectCheck | None = DIRECT_CHECK) -> None:
         self.kb = kb
         self.thresholds = thresholds or Thresholds()
         self.lexical_model, self.semantic_model = models
+        self.check = check
         keywords = [k for e in kb.entries for k in e.keywords]
         self.analyzer = analyzer or Analyzer(kb.synonyms, keywords)
         self.index = LexicalIndex(kb.entries, self.analyzer)
@@ -65,6 +68,13 @@ class FaqMatcher:
         clone.__dict__.update(self.__dict__)
         clone.thresholds = thresholds
         clone._recent, clone._lock = OrderedDict(), threading.Lock()
+        return clone
+
+    def with_check(self, check: DirectCheck | None) -> "FaqMatcher":
+        """The same indexes and thresholds with another direct-answer check (None: none;
+        fitting the check needs the decisions without it)."""
+        clone = self.with_thresholds(self.thresholds)
+        clone.check = check
         return clone
 
     def with_meaning(self, meaning: Meaning | None) -> "FaqMatcher":
@@ -109,7 +119,8 @@ class FaqMatcher:
         a = self.focused(self.analyzer.analyze(text))
         candidates, semantic = self.rank(a, "lexical" if words_only else None)
         candidates = candidates[:limit]
-        result = MatchResult(a, tuple(candidates), decide(candidates, self.thresholds, a), semantic)
+        result = MatchResult(a, tuple(candidates), decide(candidates, self.thresholds, a, self.check),
+                             semantic)
         with self._lock:
             self._recent[key] = result
             if len(self._recent) > RECENT:
@@ -135,7 +146,7 @@ class FaqMatcher:
         """Words alone settle it: a near-certain top entry, clearly ahead of the next."""
         if not candidates or candidates[0].score < self.thresholds.sure:
             return False
-        return decide(candidates, self.thresholds, a) == "answer"
+        return decide(candidates, self.thresholds, a, self.check) == "answer"
 
     def _score(self, a: Analysis, rows: Sequence[int], lexical: LexicalScores | None,
                semantic: SemanticScores | None, model: ConfidenceModel) -> list[Candidate]:

@@ -4,7 +4,9 @@ Confidence = sigmoid(bias + Σ weight × feature), one model for words alone and
 words and meaning; both are fitted by `python -m bench.tune` on the dev questions and
 the sample knowledge base (also thinned to 0–3 phrasings per entry, as other schools
 write theirs), never on a test set. The thresholds that turn a confidence into answer,
-suggest or decline come from the installed knowledge base (`nlp/thresholds.py`).
+suggest or decline come from the installed knowledge base (`nlp/thresholds.py`); a
+direct answer also passes a check of its own (`DirectCheck`, fitted by
+`python -m bench.direct_check`), or is offered in a list.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .analyzer import Analysis
+from .check_weights import CHECK_BIAS, CHECK_FLOOR, CHECK_WEIGHTS
 from .weights import (DEFAULT_ANSWER, DEFAULT_MARGIN, DEFAULT_SUGGEST, LEXICAL_BIAS, LEXICAL_WEIGHTS,
                       SEMANTIC_BIAS, SEMANTIC_WEIGHTS, SURE)
 
@@ -73,15 +76,46 @@ class MatchResult:
         return self.candidates[0].id if self.decision == "answer" else None
 
 
+@dataclass(frozen=True)
+class DirectCheck:
+    """A second look before the top entry is stated as the answer.
+
+    The confidence ranks entries well, but a question on a topic next to the knowledge
+    base (执医笔试多少分算过, where the entry only says how to register for the exam) or a
+    campus question in the office's own words can score as high as a paraphrase. This
+    check, fitted by `python -m bench.direct_check` on what the dev schools' questions
+    would get as direct answers (right ones against off-topic and wrong ones), turns such
+    an answer into a list the student picks from. It never declines, so it costs a right
+    answer its directness, never the answer.
+    """
+
+    weights: dict[str, float]
+    bias: float
+    floor: float
+
+    def allows(self, top: Candidate) -> bool:
+        """True when `top` may be answered directly. Candidates scored by words alone
+        (the meaning model was not consulted, so words were sure) are not checked."""
+        features = dict(top.features)
+        if not self.weights or any(name not in features for name in self.weights):
+            return True
+        value = self.bias + sum(w * features[name] for name, w in self.weights.items())
+        return value >= self.floor
+
+
+DIRECT_CHECK = DirectCheck(CHECK_WEIGHTS, CHECK_BIAS, CHECK_FLOOR)
+
+
 BROAD_WORDS = 2   # a question of this many content words or fewer may be a whole topic
 
 
-def decide(candidates: list[Candidate], t: Thresholds, analysis: Analysis) -> str:
+def decide(candidates: list[Candidate], t: Thresholds, analysis: Analysis,
+           check: DirectCheck | None = None) -> str:
     """Answer, suggest or decline.
 
-    Suggest rather than answer when two entries are about equally likely, and when a
-    short question (档案) fits several entries equally well by its words: the student
-    asked about a topic, not one of its questions.
+    Suggest rather than answer when two entries are about equally likely, when a short
+    question (档案) fits several entries equally well by its words (the student asked
+    about a topic, not one of its questions), and when `check` doubts the top entry.
     """
     if not candidates:
         return "decline"
@@ -97,4 +131,6 @@ def decide(candidates: list[Candidate], t: Thresholds, analysis: Analysis) -> st
         broad = 0 < len(analysis.tokens) <= BROAD_WORDS
         if broad and top.covers and runner.covers:
             return "suggest"
+    if check is not None and not check.allows(top):
+        return "suggest"
     return "answer"

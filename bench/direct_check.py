@@ -1,0 +1,150 @@
+"""Fit the direct-answer check on the DEV set (never a test set): `python -m bench.direct_check`.
+
+Writes bot/nlp/check_weights.py. Every dev knowledge base (the sample and the dev schools,
+as written and with no `similar` lines) is built as the bot builds it, thresholds from its
+own self-test, and asked its dev questions and, for the dev schools, the off-topic
+questions written in that school's own career words (`kb_dev_*_shaped_cases.yaml`). The
+questions the bot would answer directly (with the meaning model consulted) are the data:
+a right top entry is a 1, an off-topic question or a wrong entry a 0. A logistic model on
+the top candidate's features separates them; its floor keeps `KEEP` of the right direct
+answers of the schools it was fitted on. Before writing, each dev school is asked with a
+check fitted without it (how a school nothing was fitted on fares).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from bot.config import ROOT, load_config
+from bot.kb.evaluate import load_cases
+from bot.kb.loader import load_kb
+from bot.kb.model import KnowledgeBase
+from bot.nlp.builder import MatcherBuilder
+from bot.nlp.model import SEMANTIC
+
+from .placement import DEV, dev_sets
+
+CHECK_FILE = ROOT / "bot" / "nlp" / "check_weights.py"
+KEEP = 0.99      # share of right direct answers (on the dev schools fitted) the check lets through
+L2 = 1.0         # ridge on the standardized features
+
+
+@dataclass(frozen=True)
+class Row:
+    group: str          # which dev knowledge base
+    variant: str        # "full" or "none" (no similar lines)
+    features: tuple[float, ...]
+    right: bool         # the top entry is the expected one
+    off: bool           # the question is off-topic
+
+
+def _bare(kb: KnowledgeBase) -> KnowledgeBase:
+    return KnowledgeBase(tuple(replace(e, similar=()) for e in kb.entries), kb.synonyms)
+
+
+def collect() -> list[Row]:
+    """The direct answers of every dev knowledge base, before any check."""
+    names = SEMANTIC.names
+    builder = MatcherBuilder(data_dir=load_config(env={}).data_dir)
+    rows: list[Row] = []
+    for group, kb_dir, cases_path in dev_sets():
+        cases = load_cases(cases_path)
+        shaped = DEV / f"kb_dev_{group}_shaped_cases.yaml"
+        if shaped.exists():
+            cases += load_cases(shaped)
+        kb = load_kb(kb_dir).kb
+        for variant, variant_kb in (("full", kb), ("none", _bare(kb))):
+            matcher = builder.full(variant_kb)[0].with_check(None)
+            for case in cases:
+                result = matcher.match(str(case["q"]))
+                top = result.best
+                if result.decision != "answer" or not result.semantic or top is None:
+                    continue
+                features = dict(top.features)
+                rows.append(Row(group, variant, tuple(features[n] for n in names),
+                                top.id == case.get("expect"), case.get("expect") is None))
+        print(f"collected {group}", flush=True)
+    return rows
+
+
+def fit(rows: list[Row], keep: float = KEEP, l2: float = L2) -> tuple[np.ndarray, float, float]:
+    """(weights, bias, floor): logistic regression, right against the rest, by Newton's
+    method on standardized features (mapped back to raw ones); the floor lets `keep` of
+    the right rows through."""
+    x = np.asarray([r.features for r in rows], dtype=float)
+    y = np.asarray([r.right for r in rows], dtype=float)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = np.column_stack([(x - mean) / scale, np.ones(len(x))])
+    theta = np.zeros(z.shape[1])
+    ridge = l2 * np.eye(len(theta))
+    ridge[-1, -1] = 0.0
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-(z @ theta)))
+        grad = z.T @ (p - y) + ridge @ theta
+        hess = (z * (p * (1 - p))[:, None]).T @ z + ridge
+        step = np.linalg.solve(hess, grad)
+        theta -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    w = theta[:-1] / scale
+    b = float(theta[-1] - (mean * w).sum())
+    values = x @ w + b
+    floor = float(np.quantile(values[y == 1], 1 - keep))
+    return w, b, floor
+
+
+def leave_school_out(rows: list[Row]) -> None:
+    """Each dev knowledge base with a check fitted without it."""
+    print("每套开发题用不含它的数据拟合的复核（直接回答 → 列出选项）：")
+    for group in dict.fromkeys(r.group for r in rows):
+        w, b, floor = fit([r for r in rows if r.group != group])
+        for variant in ("full", "none"):
+            mine = [r for r in rows if r.group == group and r.variant == variant]
+            kept = [r for r in mine if np.dot(r.features, w) + b >= floor]
+
+            def count(items: list[Row], kind: str) -> int:
+                return sum(1 for r in items if (r.off if kind == "off" else
+                                                r.right if kind == "right" else not (r.off or r.right)))
+            print(f"  {group:8} {variant:4}  答对 {count(mine, 'right')} → {count(kept, 'right')}"
+                  f"  无关 {count(mine, 'off')} → {count(kept, 'off')}"
+                  f"  答错 {count(mine, 'wrong')} → {count(kept, 'wrong')}")
+
+
+def write(w: np.ndarray, b: float, floor: float, path: Path = CHECK_FILE) -> None:
+    items = [f'"{n}": {round(float(v), 4)},' for n, v in zip(SEMANTIC.names, w)]
+    lines, line = [], "   "
+    for item in items:
+        if len(line) + len(item) + 1 > 95:
+            lines.append(line.rstrip())
+            line = "   "
+        line += " " + item
+    lines.append(line.rstrip())
+    path.write_text(
+        '"""Fitted constants of the direct-answer check. Written by `python -m bench.direct_check`'
+        ' (dev set only)."""\n\n'
+        "CHECK_WEIGHTS: dict[str, float] = {\n" + "\n".join(lines) + "\n}\n"
+        f"CHECK_BIAS = {round(b, 4)}\nCHECK_FLOOR = {round(floor, 4)}\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.direct_check")
+    p.add_argument("--dry-run", action="store_true", help="print, do not write bot/nlp/check_weights.py")
+    args = p.parse_args(argv)
+    rows = collect()
+    print(f"{len(rows)} 个直接回答：答对 {sum(r.right for r in rows)}，无关 {sum(r.off for r in rows)}")
+    leave_school_out(rows)
+    w, b, floor = fit(rows)
+    print("CHECK", dict(zip(SEMANTIC.names, np.round(w, 4).tolist())), round(b, 4), round(floor, 4))
+    if not args.dry_run:
+        write(w, b, floor)
+        print(f"wrote {CHECK_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""The direct-answer check: a question next to an entry's topic gets a list, not the entry
+stated as fact; paraphrases of an entry are still answered."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bench.direct_check import KEEP, Row, fit
+from bot.kb.loader import load_kb
+from bot.nlp.builder import MatcherBuilder
+from bot.nlp.model import DIRECT_CHECK, SEMANTIC, Candidate, DirectCheck, Thresholds, decide
+
+from .support.builders import DATA, SMALL_KB, shared_provider
+
+DEV_SCHOOL = DATA.parent.parent / "bench" / "data" / "kb_dev_caijing"
+FIXED = Thresholds(answer=0.7, suggest=0.3, margin=1.5, source="config")
+
+
+@pytest.fixture(scope="module")
+def caijing(tmp_path_factory):
+    """A dev school's knowledge base with fixed thresholds, so only the check differs."""
+    builder = MatcherBuilder(fixed=FIXED, data_dir=tmp_path_factory.mktemp("data"))
+    return builder.full(load_kb(DEV_SCHOOL).kb)[0]
+
+
+def test_a_question_on_a_topic_next_to_an_entry_is_listed_not_answered(caijing):
+    """The KB explains support for the CPA exam, not what its audit paper covers."""
+    q = "注会审计那科主要考哪些章节？"
+    assert caijing.with_check(None).match(q).decision == "answer"
+    result = caijing.match(q)
+    assert result.decision == "suggest"
+    assert [c.id for c in caijing.suggestions(result)][:1] == ["cpa-zhichi"]
+
+
+@pytest.mark.parametrize("q,expect", [
+    ("签好的那份就业协议我想反悔 不去那家了 要怎么弄", "xieyi-xuesheng-weiyue"),
+    ("毕业后学校会把我的人事材料寄到哪去", "dangan-quxiang"),
+    ("我们团队想进学校那个给创业项目免费提供工位的地方 怎么进", "chuangye-fuhua"),
+])
+def test_paraphrases_of_an_entry_are_still_answered(caijing, q, expect):
+    result = caijing.match(q)
+    assert result.semantic and result.decision == "answer" and result.answer_id == expect
+
+
+def _candidate(features: dict[str, float]) -> Candidate:
+    return Candidate("a", 0.99, tuple(features.items()), logit=4.6)
+
+
+def test_the_check_turns_an_answer_into_a_list_and_never_declines():
+    analysis = shared_provider(SMALL_KB).current.matcher.analyzer.analyze("三方协议丢了以后怎么补办")
+    t = Thresholds(answer=0.7, suggest=0.4, margin=0.8)
+    doubt = DirectCheck({"emb": 1.0}, bias=0.0, floor=0.9)
+    assert decide([_candidate({"emb": 0.5})], t, analysis, doubt) == "suggest"
+    assert decide([_candidate({"emb": 0.95})], t, analysis, doubt) == "answer"
+    assert decide([_candidate({"emb": 0.5})], t, analysis, None) == "answer"
+    assert decide([Candidate("a", 0.3, (("emb", 0.5),))], t, analysis, doubt) == "decline"
+
+
+def test_a_candidate_scored_by_words_alone_is_not_checked():
+    """Words were sure, so the meaning model was not consulted: no meaning features."""
+    doubt = DirectCheck({"emb": 1.0}, bias=0.0, floor=0.9)
+    assert doubt.allows(_candidate({"cos": 0.99}))
+    assert not doubt.allows(_candidate({"cos": 0.99, "emb": 0.1}))
+
+
+def test_the_shipped_check_reads_every_meaning_feature():
+    """A refit that renames a feature must refit the check too, or it would be skipped."""
+    assert set(DIRECT_CHECK.weights) == set(SEMANTIC.names)
+    assert any(abs(w) > 0 for w in DIRECT_CHECK.weights.values())
+
+
+def test_fitting_lets_through_the_share_of_right_answers_it_promises():
+    rng = np.random.default_rng(7)
+    good = rng.normal(1.0, 0.5, size=(400, 2))
+    bad = rng.normal(-1.0, 0.5, size=(40, 2))
+    rows = [Row("g", "full", tuple(x), True, False) for x in good]
+    rows += [Row("g", "full", tuple(x), False, True) for x in bad]
+    w, b, floor = fit(rows)
+    passed = good @ w + b >= floor
+    assert passed.mean() >= KEEP - 1 / len(good)
+    assert (bad @ w + b < floor).mean() > 0.9
+    assert w[0] > 0 and w[1] > 0
