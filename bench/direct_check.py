@@ -26,6 +26,7 @@ from bot.kb.model import KnowledgeBase
 from bot.nlp.builder import MatcherBuilder
 from bot.nlp.model import SEMANTIC
 
+from .fitting import newton_logistic
 from .placement import DEV, dev_sets
 
 CHECK_FILE = ROOT / "bot" / "nlp" / "check_weights.py"
@@ -79,18 +80,7 @@ def fit(rows: list[Row], keep: float = KEEP, l2: float = L2) -> tuple[np.ndarray
     y = np.asarray([r.right for r in rows], dtype=float)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale < 1e-9] = 1.0
-    z = np.column_stack([(x - mean) / scale, np.ones(len(x))])
-    theta = np.zeros(z.shape[1])
-    ridge = l2 * np.eye(len(theta))
-    ridge[-1, -1] = 0.0
-    for _ in range(100):
-        p = 1 / (1 + np.exp(-(z @ theta)))
-        grad = z.T @ (p - y) + ridge @ theta
-        hess = (z * (p * (1 - p))[:, None]).T @ z + ridge
-        step = np.linalg.solve(hess, grad)
-        theta -= step
-        if np.abs(step).max() < 1e-10:
-            break
+    theta = newton_logistic(np.column_stack([(x - mean) / scale, np.ones(len(x))]), y, l2)
     w = theta[:-1] / scale
     b = float(theta[-1] - (mean * w).sum())
     values = x @ w + b

@@ -43,7 +43,13 @@ def calibrate(data, w, query_cols: list[int], l2: float = 1e-3, steps: int = 50)
             top = int(z.argmax())
             rows.append([z[top], *(x[top, j] for j in query_cols), 1.0])
             labels.append(1.0 if top == r else 0.0)
-    t, y = np.asarray(rows), np.asarray(labels)
+    theta = newton_logistic(np.asarray(rows), np.asarray(labels), l2, steps)
+    return theta[:-1], theta[-1]
+
+
+def newton_logistic(t: np.ndarray, y: np.ndarray, l2: float, steps: int = 100) -> np.ndarray:
+    """Logistic regression by Newton's method: `t`'s last column is the constant, which
+    the ridge `l2` leaves alone. Few parameters, so it converges in a handful of steps."""
     theta = np.zeros(t.shape[1])
     ridge = l2 * np.eye(len(theta))
     ridge[-1, -1] = 0.0
@@ -55,7 +61,7 @@ def calibrate(data, w, query_cols: list[int], l2: float = 1e-3, steps: int = 50)
         theta -= step
         if np.abs(step).max() < 1e-9:
             break
-    return theta[:-1], theta[-1]
+    return theta
 
 
 class Outcome(NamedTuple):
