@@ -96,13 +96,15 @@ def leave_school_out(rows: list[Row]) -> None:
         for variant in ("full", "none"):
             mine = [r for r in rows if r.group == group and r.variant == variant]
             kept = [r for r in mine if np.dot(r.features, w) + b >= floor]
+            print(f"  {group:8} {variant:4}  答对 {_count(mine, 'right')} → {_count(kept, 'right')}"
+                  f"  无关 {_count(mine, 'off')} → {_count(kept, 'off')}"
+                  f"  答错 {_count(mine, 'wrong')} → {_count(kept, 'wrong')}")
 
-            def count(items: list[Row], kind: str) -> int:
-                return sum(1 for r in items if (r.off if kind == "off" else
-                                                r.right if kind == "right" else not (r.off or r.right)))
-            print(f"  {group:8} {variant:4}  答对 {count(mine, 'right')} → {count(kept, 'right')}"
-                  f"  无关 {count(mine, 'off')} → {count(kept, 'off')}"
-                  f"  答错 {count(mine, 'wrong')} → {count(kept, 'wrong')}")
+
+def _count(rows: list[Row], kind: str) -> int:
+    """How many rows are right answers, off-topic questions, or wrong answers."""
+    return sum(1 for r in rows if (r.right if kind == "right" else r.off if kind == "off"
+                                   else not (r.right or r.off)))
 
 
 def write(w: np.ndarray, b: float, floor: float, path: Path = CHECK_FILE) -> None:

@@ -6,13 +6,14 @@ import numpy as np
 import pytest
 
 from bench.direct_check import KEEP, Row, fit
+from bench.placement import DEV
 from bot.kb.loader import load_kb
 from bot.nlp.builder import MatcherBuilder
 from bot.nlp.model import DIRECT_CHECK, SEMANTIC, Candidate, DirectCheck, Thresholds, decide
 
-from .support.builders import DATA, SMALL_KB, shared_provider
+from .support.builders import SMALL_KB, shared_provider
 
-DEV_SCHOOL = DATA.parent.parent / "bench" / "data" / "kb_dev_caijing"
+DEV_SCHOOL = DEV / "kb_dev_caijing"
 FIXED = Thresholds(answer=0.7, suggest=0.3, margin=1.5, source="config")
 
 
