@@ -81,3 +81,20 @@ def test_fitting_lets_through_the_share_of_right_answers_it_promises():
     assert passed.mean() >= KEEP - 1 / len(good)
     assert (bad @ w + b < floor).mean() > 0.9
     assert w[0] > 0 and w[1] > 0
+
+
+def test_the_self_test_reports_as_direct_only_what_the_check_lets_through():
+    """`kb check` says how many of the KB's own held-out phrasings would be answered
+    directly; a phrasing the check turns into a list is not one of them."""
+    from bot.nlp.model import MatchResult
+    from bot.nlp.thresholds import place
+
+    analysis = shared_provider(SMALL_KB).current.matcher.analyzer.analyze("三方协议丢了以后怎么补办")
+    low = MatchResult(analysis, (Candidate("b", 0.05, (("emb", 0.2),), logit=-3.0),), "decline")
+    held = MatchResult(analysis, (Candidate("a", 0.99, (("emb", 0.5),), logit=4.6),), "answer")
+    doubt = DirectCheck({"emb": 1.0}, bias=0.0, floor=0.9)
+    _, unchecked = place([low] * 20, [(held, "a")], Thresholds())
+    t, checked = place([low] * 20, [(held, "a")], Thresholds(), doubt)
+    assert held.score >= t.answer
+    assert unchecked.held_out_direct == 1.0 and checked.held_out_direct == 0.0
+    assert checked.held_out_first == 1.0

@@ -25,13 +25,13 @@ import numpy as np
 
 from ..kb.model import KnowledgeBase
 from .english import GLOSSARY_FILE
-from .model import MatchResult, Thresholds
+from .model import DirectCheck, MatchResult, Thresholds
 from .offtopic import OFFTOPIC_FILE, offtopic_questions
 from .thesaurus import THESAURUS_FILE
 
 log = logging.getLogger(__name__)
 
-VERSION = 11                # bump when the procedure changes: old caches are ignored
+VERSION = 12                # bump when the procedure changes: old caches are ignored
 DECLINE_OFFTOPIC = 0.95     # share of off-topic questions the suggest threshold declines
 DIRECT_OFFTOPIC = 0.99      # share of off-topic questions below the answer threshold
 MAX_HELD_OUT = 160          # knowledge-base phrasings asked in the self-test
@@ -103,14 +103,15 @@ def _quantile(scores: list[float], share: float) -> float:
 
 
 def place(offtopic: list[MatchResult], held: list[tuple[MatchResult, str]],
-          base: Thresholds) -> tuple[Thresholds, SelfTest]:
-    """The thresholds that meet the targets on this self-test."""
+          base: Thresholds, check: DirectCheck | None = None) -> tuple[Thresholds, SelfTest]:
+    """The thresholds that meet the targets on this self-test; `check` (the matcher's
+    direct-answer check) only for the report of what would be answered directly."""
     off = [r.score for r in offtopic]
     suggest = min(max(_quantile(off, DECLINE_OFFTOPIC) + 1e-4, 0.15), 0.8)
     floor = max(_quantile(off, DIRECT_OFFTOPIC) + 1e-4, suggest)
     answer = max(floor, base.answer) if not held else _best_answer(held, floor)
     t = replace(base, answer=round(answer, 4), suggest=round(suggest, 4), source="auto")
-    return t, _report(offtopic, held, t)
+    return t, _report(offtopic, held, t, check)
 
 
 def _best_answer(held: list[tuple[MatchResult, str]], floor: float) -> float:
@@ -126,17 +127,19 @@ def _best_answer(held: list[tuple[MatchResult, str]], floor: float) -> float:
 
 
 def _report(offtopic: list[MatchResult], held: list[tuple[MatchResult, str]],
-            t: Thresholds) -> SelfTest:
+            t: Thresholds, check: DirectCheck | None) -> SelfTest:
     def share(items, ok) -> float:
         return round(sum(1 for i in items if ok(i)) / len(items), 4) if items else 0.0
+
+    def direct(r: MatchResult) -> bool:
+        return r.best is not None and r.score >= t.answer and (check is None or check.allows(r.best))
     return SelfTest(
         offtopic=len(offtopic), held_out=len(held),
         offtopic_declined=share(offtopic, lambda r: r.score < t.suggest),
-        offtopic_direct=share(offtopic, lambda r: r.score >= t.answer),
+        offtopic_direct=share(offtopic, direct),
         held_out_first=share(held, lambda h: h[0].best is not None and h[0].best.id == h[1]
                              and h[0].score >= t.suggest),
-        held_out_direct=share(held, lambda h: h[0].best is not None and h[0].best.id == h[1]
-                              and h[0].score >= t.answer))
+        held_out_direct=share(held, lambda h: direct(h[0]) and h[0].best.id == h[1]))
 
 
 Build = Callable[[KnowledgeBase], object]   # a matcher for a knowledge base (same caches)
@@ -189,7 +192,7 @@ def derive(kb: KnowledgeBase, matcher, build: Build, base: Thresholds, model_nam
         except (ValueError, KeyError, TypeError):
             log.warning("ignoring a damaged threshold cache %s", path)
     offtopic, held = self_test(kb, matcher, build)
-    thresholds, report = place(offtopic, held, base)
+    thresholds, report = place(offtopic, held, base, getattr(matcher, "check", None))
     if path is not None:
         _save(path, {"thresholds": {"answer": thresholds.answer, "suggest": thresholds.suggest},
                      "self_test": asdict(report)})
