@@ -98,3 +98,14 @@ def test_the_self_test_reports_as_direct_only_what_the_check_lets_through():
     assert held.score >= t.answer
     assert unchecked.held_out_direct == 1.0 and checked.held_out_direct == 0.0
     assert checked.held_out_first == 1.0
+
+
+def test_a_refitted_check_invalidates_the_cached_self_test(monkeypatch):
+    """The cached report says how many would be answered directly, which the check decides."""
+    from bot.nlp import check_weights
+    from bot.nlp.thresholds import fingerprint
+
+    kb = load_kb(SMALL_KB).kb
+    before = fingerprint(kb, "m")
+    monkeypatch.setattr(check_weights, "CHECK_FLOOR", check_weights.CHECK_FLOOR + 0.5)
+    assert fingerprint(kb, "m") != before

@@ -61,8 +61,11 @@ def fingerprint(kb: KnowledgeBase, model_name: str) -> str:
         h.update("\0".join((e.id, e.question, *e.similar, *e.keywords, e.answer)).encode())
     for k, vs in sorted(kb.synonyms.items()):
         h.update("\0".join((k, *vs)).encode())
-    from . import weights
+    from . import check_weights, weights
     h.update(repr((weights.LEXICAL_WEIGHTS, weights.SEMANTIC_WEIGHTS, weights.SURE)).encode())
+    # The report counts only what the direct-answer check lets through.
+    h.update(repr((check_weights.CHECK_WEIGHTS, check_weights.CHECK_BIAS,
+                   check_weights.CHECK_FLOOR)).encode())
     return h.hexdigest()
 
 
