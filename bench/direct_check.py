@@ -26,7 +26,7 @@ from bot.kb.model import KnowledgeBase
 from bot.nlp.builder import MatcherBuilder
 from bot.nlp.model import SEMANTIC
 
-from .fitting import newton_logistic
+from .fitting import dict_literal, newton_logistic
 from .placement import DEV, dev_sets
 
 CHECK_FILE = ROOT / "bot" / "nlp" / "check_weights.py"
@@ -108,18 +108,11 @@ def _count(rows: list[Row], kind: str) -> int:
 
 
 def write(w: np.ndarray, b: float, floor: float, path: Path = CHECK_FILE) -> None:
-    items = [f'"{n}": {round(float(v), 4)},' for n, v in zip(SEMANTIC.names, w)]
-    lines, line = [], "   "
-    for item in items:
-        if len(line) + len(item) + 1 > 95:
-            lines.append(line.rstrip())
-            line = "   "
-        line += " " + item
-    lines.append(line.rstrip())
+    weights = {n: round(float(v), 4) for n, v in zip(SEMANTIC.names, w)}
     path.write_text(
         '"""Fitted constants of the direct-answer check. Written by `python -m bench.direct_check`'
         ' (dev set only)."""\n\n'
-        "CHECK_WEIGHTS: dict[str, float] = {\n" + "\n".join(lines) + "\n}\n"
+        f"CHECK_WEIGHTS: dict[str, float] = {dict_literal(weights)}\n"
         f"CHECK_BIAS = {round(b, 4)}\nCHECK_FLOOR = {round(floor, 4)}\n", encoding="utf-8")
 
 

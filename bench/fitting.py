@@ -64,6 +64,19 @@ def newton_logistic(t: np.ndarray, y: np.ndarray, l2: float, steps: int = 100) -
     return theta
 
 
+def dict_literal(d: dict[str, float]) -> str:
+    """`d` as a Python dict literal for a generated weights file, wrapped at 95 columns."""
+    lines, line = [], "   "
+    for k, v in d.items():
+        item = f' "{k}": {v},'
+        if len(line) + len(item) > 95:
+            lines.append(line.rstrip())
+            line = "   "
+        line += item
+    lines.append(line.rstrip())
+    return "{\n" + "\n".join(lines) + "\n}"
+
+
 class Outcome(NamedTuple):
     """What the bot would do with one question, before thresholds are applied."""
     score: float        # confidence of the top candidate

@@ -18,7 +18,7 @@ import numpy as np
 
 from bot.config import ROOT
 
-from .fitting import best_defaults, calibrate, fit_ranking, outcomes, pick_sure
+from .fitting import best_defaults, calibrate, dict_literal, fit_ranking, outcomes, pick_sure
 from .tuning_data import Collected, collect, matrix
 
 WEIGHTS_FILE = ROOT / "bot" / "nlp" / "weights.py"
@@ -143,21 +143,11 @@ def leave_school_out(data: Collected, sem_names=SEMANTIC_NAMES) -> None:
 
 
 def write_weights(lex, lex_b, sem, sem_b, sure, defaults) -> None:
-    def block(d):
-        lines, line = [], "   "
-        for k, v in d.items():
-            item = f' "{k}": {v},'
-            if len(line) + len(item) > 95:
-                lines.append(line.rstrip())
-                line = "   "
-            line += item
-        lines.append(line.rstrip())
-        return "{\n" + "\n".join(lines) + "\n}"
     answer, suggest, margin = defaults
     WEIGHTS_FILE.write_text(
         '"""Fitted constants of the confidence models. Written by `python -m bench.tune` (dev set only)."""\n\n'
-        f"LEXICAL_WEIGHTS = {block(lex)}\nLEXICAL_BIAS = {lex_b}\n"
-        f"SEMANTIC_WEIGHTS = {block(sem)}\nSEMANTIC_BIAS = {sem_b}\n"
+        f"LEXICAL_WEIGHTS = {dict_literal(lex)}\nLEXICAL_BIAS = {lex_b}\n"
+        f"SEMANTIC_WEIGHTS = {dict_literal(sem)}\nSEMANTIC_BIAS = {sem_b}\n"
         f"SURE = {sure}\n# Used only until the installed knowledge base's self-test is done.\n"
         f"DEFAULT_ANSWER, DEFAULT_SUGGEST, DEFAULT_MARGIN = {answer}, {suggest}, {margin}\n",
         encoding="utf-8")

@@ -83,10 +83,9 @@ class DirectCheck:
     The confidence ranks entries well, but a question on a topic next to the knowledge
     base (注会审计那科主要考哪些章节, where the entry only says how the school supports
     students taking the CPA exam) or a campus question in the office's own words can
-    score as high as a paraphrase. This
-    check, fitted by `python -m bench.direct_check` on what the dev schools' questions
-    would get as direct answers (right ones against off-topic and wrong ones), turns such
-    an answer into a list the student picks from. It never declines, so it costs a right
+    score as high as a paraphrase. This check, fitted by `python -m bench.direct_check`
+    on what the dev schools' questions would get as direct answers (right ones against
+    off-topic and wrong ones), turns such an answer into a list the student picks from. It never declines, so it costs a right
     answer its directness, never the answer.
     """
 
