@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +22,6 @@ import numpy as np
 from bot.config import ROOT, load_config
 from bot.kb.evaluate import load_cases
 from bot.kb.loader import load_kb
-from bot.kb.model import KnowledgeBase
 from bot.nlp.builder import MatcherBuilder
 from bot.nlp.model import SEMANTIC
 
@@ -43,10 +42,6 @@ class Row:
     off: bool           # the question is off-topic
 
 
-def _bare(kb: KnowledgeBase) -> KnowledgeBase:
-    return KnowledgeBase(tuple(replace(e, similar=()) for e in kb.entries), kb.synonyms)
-
-
 def collect() -> list[Row]:
     """The direct answers of every dev knowledge base, before any check."""
     names = SEMANTIC.names
@@ -60,7 +55,7 @@ def collect() -> list[Row]:
         if shaped.exists():
             cases += load_cases(shaped)
         kb = load_kb(kb_dir).kb
-        for variant, variant_kb in (("full", kb), ("none", _bare(kb))):
+        for variant, variant_kb in (("full", kb), ("none", kb.without_similar())):
             matcher = builder.full(variant_kb)[0].with_check(None)
             for case in cases:
                 result = matcher.match(str(case["q"]))

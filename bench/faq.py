@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import statistics
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from bot.config import load_config
 from bot.kb.evaluate import evaluate, load_cases
 from bot.kb.loader import load_kb
-from bot.kb.model import KnowledgeBase
 from bot.nlp.builder import MatcherBuilder
 from bot.nlp.model import Thresholds
 
@@ -39,10 +37,6 @@ SETS = (  # label, knowledge base, questions, strip the similar lines
     ("third school, no similar", THIRD_KB, DATA / "kb_third_school_cases.yaml", True),
 )
 SIZES = (None, 1000, 5000)
-
-
-def _bare(kb: KnowledgeBase) -> KnowledgeBase:
-    return KnowledgeBase(tuple(replace(e, similar=()) for e in kb.entries), kb.synonyms)
 
 
 def _latency(matcher, questions: list[str]) -> dict[str, float]:
@@ -74,7 +68,7 @@ def run() -> dict:
     accuracy = {}
     for label, kb_dir, path, strip in SETS:
         kb = load_kb(kb_dir).kb
-        kb = _bare(kb) if strip else kb
+        kb = kb.without_similar() if strip else kb
         ours, _ = builder.full(kb)
         cases = load_cases(path)
         report = evaluate(ours, cases)

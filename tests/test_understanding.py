@@ -93,7 +93,7 @@ def test_an_edit_to_one_entry_leaves_the_other_entries_self_test_as_it_was():
 def test_a_sparse_kb_answers_plain_questions_about_its_own_entries(data_dir):
     """A school's FAQ page as it is, question and answer only."""
     kb = load_kb(OTHER_SCHOOL).kb
-    bare = KnowledgeBase(tuple(replace(e, similar=()) for e in kb.entries), kb.synonyms)
+    bare = kb.without_similar()
     matcher, _ = MatcherBuilder(data_dir=data_dir).full(bare)
     for entry in bare.entries[:12]:
         result = matcher.match(entry.question)

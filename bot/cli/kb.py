@@ -4,10 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-
-from dataclasses import asdict, replace
 
 from ..context import build_context, matcher_builder
 from ..kb.evaluate import CasesError, evaluate, load_cases
@@ -39,7 +37,7 @@ def _load_matcher(args: argparse.Namespace) -> Loaded | None:
         return None
     kb = result.kb
     if getattr(args, "drop_similar", False):
-        kb = KnowledgeBase(tuple(replace(e, similar=()) for e in kb.entries), kb.synonyms)
+        kb = kb.without_similar()
     builder = matcher_builder(config)
     matcher, report = builder.full(kb, builder.quick(kb))
     return Loaded(kb, matcher, report, builder.meaning_status)

@@ -1,7 +1,7 @@
 """What a loaded knowledge base holds. Frozen: a loaded KB is never edited in place."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -41,6 +41,11 @@ class KnowledgeBase:
         for entry in self.entries:
             seen.setdefault(entry.category, None)
         return list(seen)
+
+    def without_similar(self) -> "KnowledgeBase":
+        """Every entry with its question only: a school's bare FAQ page, as `kb eval
+        --drop-similar` and the benchmarks ask it."""
+        return KnowledgeBase(tuple(replace(e, similar=()) for e in self.entries), self.synonyms)
 
     def expired(self, today: date) -> list[str]:
         """Ids of entries past their `valid_until`."""

@@ -85,8 +85,8 @@ class DirectCheck:
     students taking the CPA exam) or a campus question in the office's own words can
     score as high as a paraphrase. This check, fitted by `python -m bench.direct_check`
     on what the dev schools' questions would get as direct answers (right ones against
-    off-topic and wrong ones), turns such an answer into a list the student picks from. It never declines, so it costs a right
-    answer its directness, never the answer.
+    off-topic and wrong ones), turns such an answer into a list the student picks from.
+    It never declines, so it costs a right answer its directness, never the answer.
     """
 
     weights: dict[str, float]
