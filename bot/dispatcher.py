@@ -104,6 +104,18 @@ class Dispatcher:
         except Exception:  # never let bookkeeping keep a student from an answer
             log.warning("could not record a %s student as seen", msg.channel, exc_info=True)
 
+    def _glance(self, msg: Message) -> None:
+        """What the handlers will ask of this chat (a dialog waiting, notices held), in one
+        round trip now unless the platform's claim read it (`Stores.glance`)."""
+        if msg.kind != "text":
+            return
+        try:
+            self.ctx.stores.glance(msg.student)
+        except StoreUnavailable:
+            _warn_unavailable("the chat's state is read where it is needed")
+        except Exception:  # each reader then asks on its own
+            log.warning("could not read a %s chat's state", msg.channel, exc_info=True)
+
     def handle(self, msg: Message) -> Reply:
         return self._handle(msg)[0]
 
@@ -114,6 +126,7 @@ class Dispatcher:
         # made whole or replaced here, once, before anything reads the text.
         msg = self._menu_text(replace(msg, text=clean(msg.text)) if msg.text else msg)
         self._seen(msg)
+        self._glance(msg)
         limit = self.ctx.settings.conversation.max_message_chars
         if msg.kind == "text":
             msg = replace(msg, text=clean_text(msg.text))

@@ -16,9 +16,10 @@ import redis
 
 from bot.app import create_app
 from bot.context import build_context
+from bot.store.conversation import AWAITS_TEXT
 from bot.store.guard import BotRedis
 
-from .support.builders import LOST_ANSWER, SMALL_KB, make_config, shared_provider
+from .support.builders import LOST_ANSWER, SMALL_KB, make_config, notice, shared_provider
 from .support.clients import text_xml, wechat_client
 from .support.redis_server import RedisServer
 
@@ -48,23 +49,47 @@ def counted(clock):
 
 
 @pytest.mark.parametrize("mode", ["raw", "aes"])
-def test_a_plain_faq_answer_costs_three_redis_round_trips(counted, mode):
+def test_a_plain_faq_answer_costs_two_redis_round_trips(counted, mode):
     ctx, app = counted
     wx = wechat_client(app, mode)
     assert LOST_ANSWER in wx.ask(QUESTION, user="oWarm")      # connections open, code warm
     before = CountingConnection.sent
     assert LOST_ANSWER in wx.ask(QUESTION, user="oCounted")
-    # the de-duplication claim; the turn log with when the chat wrote and the FAQ counts;
-    # the de-duplication `done` with the saved reply (was 6: each of these on its own)
-    assert CountingConnection.sent - before == 3
-    # text that does not look like a question also asks whether a dialog waits for it
+    # the de-duplication claim with the chat's dialog and held notices; the `done` with
+    # the saved reply, the turn log, when the chat wrote and the FAQ counts (was 6: each
+    # of these on its own, then 3)
+    assert CountingConnection.sent - before == 2
+    # text that does not look like a question asks whether a dialog waits for it: that
+    # was read with the claim too (it was a round trip of its own)
     before = CountingConnection.sent
     assert LOST_ANSWER in wx.ask("三方协议丢了", user="oCounted")
-    assert CountingConnection.sent - before == 4
+    assert CountingConnection.sent - before == 2
     st = ctx.stores                                     # and everything was still written
     assert st.students.last_seen([wechat_student("oCounted")])[wechat_student("oCounted")]
     assert sum(st.faq_stats.counts().values()) == 3
     assert [t.said for t in st.turns.recent(wechat_student("oCounted"))] == [QUESTION, "三方协议丢了"]
+
+
+def test_what_the_claim_read_of_the_chat_is_what_the_message_sees_and_changes(counted):
+    ctx, _ = counted
+    st, chat = ctx.stores, wechat_student("oGlance")
+    st.conversation.set_dialog(chat, {"kind": "intentions", AWAITS_TEXT: True})
+    st.outbox.hold(notice("oGlance"))
+    claimed, seen = st.deliveries.claim_and_glance("wechat", "glance-1", 5.0, chat)
+    assert claimed and seen.held == 1
+    with st.deferred(seen):
+        before = CountingConnection.sent
+        assert st.conversation.awaits_text(chat) and st.outbox.held_count(chat) == 1
+        assert CountingConnection.sent == before                    # read with the claim
+        st.conversation.end_dialog(chat)
+        assert st.conversation.dialog(chat) is None                 # the message's own write
+        assert len(st.outbox.take_held(chat)) == 1 and st.outbox.held_count(chat) == 0
+        st.conversation.set_dialog(chat, {"kind": "erase"})
+        assert st.conversation.dialog(chat) == {"kind": "erase"}
+    again, _ = st.deliveries.claim_and_glance("wechat", "glance-1", 5.0, chat)
+    assert not again                                                # still a claim
+    st.conversation.set_choices(chat, [])            # outside a message: Redis, as before
+    assert st.conversation.dialog(chat) is None and st.outbox.held_count(chat) == 0
 
 
 def test_a_retry_is_answered_from_the_saved_reply(counted):

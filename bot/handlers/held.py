@@ -1,9 +1,10 @@
 """After every text message: note the turn, and hand over what the platform refused to
 push (WeChat 45015: no message for 48 hours).
 
-The turn (kept briefly, for a staff card) and the declines-in-a-row count are recorded
-in one store call that also says whether anything is held, so the common case costs one
-round trip (when the chat last wrote is noted by the dispatcher, for every message). When the student writes again the window is open:
+The turn (kept briefly, for a staff card) and the declines-in-a-row count ride with the
+message's other bookkeeping, and whether anything is held was read with the message's
+claim (`store.glance`), so the common case costs no round trip of its own. When the
+student writes again the window is open:
 a staff member's reply is given right here, at the top of the answer to what they wrote
 (a reply in the chat needs no window); other notices go back to the outbox, and the
 answer says what is coming. This runs after the handler table, so the student's own
@@ -27,8 +28,8 @@ class HeldNoticesHook:
         if msg.kind != "text" or reply.private or not msg.text.strip():
             return reply
         answer = "" if reply.silent else reply.as_text()
-        held = ctx.stores.turns.record(msg.student, msg.text.strip(), answer, reply.declined)
-        if not held:
+        ctx.stores.turns.record(msg.student, msg.text.strip(), answer, reply.declined)
+        if not ctx.stores.outbox.held_count(msg.student):
             return reply
         outbox = ctx.stores.outbox
         notices = outbox.take_held(msg.student)

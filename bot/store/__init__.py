@@ -5,18 +5,22 @@ redis-py or builds a key: the rest of the bot sees only these named operations.
 """
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 import redis
 
 from ..clock import SHANGHAI, Clock
+from ..records import StudentKey
 from ..settings import Settings
+from . import glance
 from .attempts import BindAttempts
 from .backup import BackupError, Backups
-from .batch import deferred
+from .batch import deferred, queued_pipeline, run
 from .conversation import ConversationStore
 from .deliveries import TAKEN_OVER, DeliveryLog
+from .glance import ChatGlance
 from .guard import StoreUnavailable
 from .identity import IdentityStore
 from .jobs import FairStore, JobStore
@@ -43,7 +47,8 @@ from .unanswered import UnansweredLog
 from .vectors import QuestionVectors
 
 RedisError = redis.RedisError
-__all__ = ["BackupError", "RedisError", "StoreUnavailable", "TAKEN_OVER", "Stores", "TokenStore"]
+__all__ = ["BackupError", "ChatGlance", "RedisError", "StoreUnavailable", "TAKEN_OVER", "Stores",
+           "TokenStore"]
 
 
 @dataclass
@@ -126,9 +131,22 @@ class Stores:
         """Backup and restore of everything this namespace holds."""
         return Backups(self.client, self.keys)
 
-    def deferred(self) -> AbstractContextManager[None]:
-        """While one message is answered: bookkeeping writes ride with its next round trip."""
-        return deferred(self.client)
+    @contextmanager
+    def deferred(self, seen: ChatGlance | None = None) -> Iterator[None]:
+        """While one message is answered: bookkeeping writes ride with its next round trip,
+        and what it read of its chat (`seen`, from the claim, or `glance`) is kept."""
+        with deferred(self.client), glance.remembering(seen):
+            yield
+
+    def glance(self, chat: StudentKey) -> None:
+        """Read what answering needs to know about `chat` in one round trip (with the
+        message's queued bookkeeping), unless the claim read it already; only while a
+        message is answered (`deferred`), since only then is it kept."""
+        if not glance.active() or glance.known(chat) is not None:
+            return
+        pipe, skip = queued_pipeline(self.client)
+        glance.add_reads(pipe, self.keys, chat)
+        glance.keep(glance.from_results(chat, run(pipe, skip)))
 
     def ping(self) -> bool:
         """True while Redis answers (at once False while the breaker says it does not)."""

@@ -5,9 +5,10 @@ wrote, two FAQ counts, the turn log and the de-duplication `done`. Writes that n
 reads back during the message and whose failure nobody minds (when a chat last wrote,
 FAQ counts, what “更多” goes on with) are queued while a message is answered
 (`deferred()`), and ride in the next pipeline the message sends (`queued_pipeline`: the
-turn log's, the delivery's `done`); whatever is left goes in one pipeline when the
-message is done. Outside a `deferred()` block a write goes at once, as before. Now a
-plain FAQ answer costs three: claim, turn log, done.
+chat's glance, the delivery's `done`); whatever is left goes in one pipeline when the
+message is done. Outside a `deferred()` block a write goes at once, as before. The turn
+log is such a write too, and what the message reads of its chat comes with the claim
+(`glance`): a plain FAQ answer on WeChat costs two round trips, the claim and `done`.
 
 The queue lives in a context variable: each thread (a web thread, an executor thread
 answering a message) has its own, so two messages never share one.

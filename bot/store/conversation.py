@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 import redis
 
 from ..records import StudentKey
+from . import glance
 from .batch import write
 from .keys import Keys
 
@@ -43,6 +44,7 @@ class ConversationStore:
         else:
             pipe.delete(key)
         pipe.execute()
+        glance.note_dialog(student, None)
 
     def choices(self, student: StudentKey) -> list[Choice]:
         raw = self.r.get(self.keys.choices(student))
@@ -94,14 +96,18 @@ class ConversationStore:
 
     # -- a dialog in progress: {"kind": …, "step": …} -------------------------------------------
     def set_dialog(self, student: StudentKey, state: dict) -> None:
+        raw = json.dumps(state, ensure_ascii=False)
         pipe = self.r.pipeline(transaction=False)
         pipe.delete(self.keys.choices(student))
-        pipe.set(self.keys.dialog(student), json.dumps(state, ensure_ascii=False),
-                 ex=self.dialog_ttl)
+        pipe.set(self.keys.dialog(student), raw, ex=self.dialog_ttl)
         pipe.execute()
+        glance.note_dialog(student, raw)
 
     def dialog(self, student: StudentKey) -> dict | None:
-        raw = self.r.get(self.keys.dialog(student))
+        """The open dialog's state; read with the message's claim when one is being
+        answered (`glance`), else now."""
+        seen = glance.known(student)
+        raw = seen.dialog if seen is not None else self.r.get(self.keys.dialog(student))
         try:
             state = json.loads(raw) if raw else None
         except ValueError:
@@ -115,8 +121,10 @@ class ConversationStore:
 
     def end_dialog(self, student: StudentKey) -> None:
         self.r.delete(self.keys.dialog(student))
+        glance.note_dialog(student, None)
 
     def forget(self, student: StudentKey) -> None:
         """Everything of this chat's conversation (erasure)."""
         self.r.delete(self.keys.choices(student), self.keys.more(student),
                       self.keys.dialog(student), self.keys.fair_list(student))
+        glance.note_dialog(student, None)

@@ -17,7 +17,10 @@ from typing import Callable
 
 import redis
 
+from ..records import StudentKey
+from . import glance
 from .batch import queued_pipeline, run
+from .glance import ChatGlance
 from .guard import StoreUnavailable
 from .keys import Keys
 from .local import LocalTtlMap
@@ -43,6 +46,20 @@ class DeliveryLog:
             return bool(self.r.set(key, PENDING, nx=True, px=max(1, int(lease * 1000))))
         except StoreUnavailable:
             return self.local.set(key, PENDING, lease, nx=True)
+
+    def claim_and_glance(self, channel: str, delivery_id: str, lease: float,
+                         chat: StudentKey) -> tuple[bool, ChatGlance | None]:
+        """`claim`, and in the same round trip what answering needs to know about the chat
+        (`glance`); the glance is None while Redis does not answer."""
+        key = self.keys.delivery(channel, delivery_id)
+        try:
+            pipe = self.r.pipeline(transaction=False)
+            pipe.set(key, PENDING, nx=True, px=max(1, int(lease * 1000)))
+            glance.add_reads(pipe, self.keys, chat)
+            claimed, *seen = pipe.execute()
+            return bool(claimed), glance.from_results(chat, seen)
+        except StoreUnavailable:
+            return self.local.set(key, PENDING, lease, nx=True), None
 
     def claim_all(self, channel: str, delivery_ids: tuple[str, ...], lease: float) -> bool:
         """True when this is the first delivery of every id (Feishu: event and message)."""

@@ -21,6 +21,7 @@ from typing import Callable, Iterable, TypeVar
 import redis
 
 from ..records import Notice, StudentKey
+from . import glance
 from .keys import Keys
 from .prefs import PrefsStore
 from .sent import SentJobs
@@ -240,10 +241,13 @@ class Outbox:
         pipe.lrange(key, 0, -1)
         pipe.delete(key)
         raw, _ = pipe.execute()
+        glance.note_held(student, 0)
         return [Notice.from_json(x) for x in raw]
 
     def held_count(self, student: StudentKey) -> int:
-        return self.r.llen(self.keys.held(student))
+        """Read with the message's claim when one is being answered (`glance`), else now."""
+        seen = glance.known(student)
+        return seen.held if seen is not None else self.r.llen(self.keys.held(student))
 
     def forget(self, chats: list[StudentKey]) -> int:
         """Notices to or for these chats not yet sent: out of the stream, the retries and
@@ -264,6 +268,8 @@ class Outbox:
         if stale:
             self.r.zrem(self.keys.outbox_retry(), *stale)
         self.r.delete(*(self.keys.held(c) for c in chats))
+        for chat in chats:
+            glance.note_held(chat, 0)
         return gone + len(stale)
 
     # -- figures --------------------------------------------------------------------------------

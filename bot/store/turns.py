@@ -2,8 +2,8 @@
 
 Kept for a short while only (a TTL), for two uses: the staff card of a student who asks
 for a person shows what they just asked; two declines in a row make the bot offer a
-person. Recording is one round trip per message, with the message's other bookkeeping. When a chat last wrote is kept by the
-student directory (`students.py`), the one record of it.
+person. Recording rides with the message's other bookkeeping (`batch`). When a chat last
+wrote is kept by the student directory (`students.py`), the one record of it.
 """
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from dataclasses import dataclass
 import redis
 
 from ..records import StudentKey
-from .batch import queued_pipeline, run
+from .batch import write
 from .keys import Keys
 
 TEXT_LIMIT = 300
-
 
 
 @dataclass(frozen=True)
@@ -30,23 +29,24 @@ class TurnLog:
     def __init__(self, client: redis.Redis, keys: Keys, keep: int, ttl: int) -> None:
         self.r, self.keys, self.keep, self.ttl = client, keys, keep, ttl
 
-    def record(self, chat: StudentKey, said: str, answer: str, declined: bool) -> int:
-        """Note one exchange; returns how many notices wait for this chat (`Outbox.held_count`).
+    def record(self, chat: StudentKey, said: str, answer: str, declined: bool) -> None:
+        """Note one exchange: keep the turn, and reset the declines unless this was one.
 
-        One round trip for every message, shared with its queued bookkeeping (`batch`):
-        keep the turn, reset or keep the declines, and read how many notices are held
-        for the chat (the outbox's list, read here to save a trip)."""
+        Bookkeeping (`batch`): while a message is answered it rides with the message's
+        last round trip (WeChat's de-duplication `done`), else it goes at once."""
         turn = json.dumps([said[:TEXT_LIMIT], answer[:TEXT_LIMIT]], ensure_ascii=False)
-        pipe, skip = queued_pipeline(self.r)
-        if self.keep > 0:
-            key = self.keys.turns(chat)
-            pipe.lpush(key, turn)
-            pipe.ltrim(key, 0, self.keep - 1)
-            pipe.expire(key, self.ttl)
-        if not declined:
-            pipe.delete(self.keys.declines(chat))
-        pipe.llen(self.keys.held(chat))
-        return int(run(pipe, skip)[-1])
+        key, declines = self.keys.turns(chat), self.keys.declines(chat)
+        keep, ttl = self.keep, self.ttl
+
+        def note(pipe) -> None:
+            if keep > 0:
+                pipe.lpush(key, turn)
+                pipe.ltrim(key, 0, keep - 1)
+                pipe.expire(key, ttl)
+            if not declined:
+                pipe.delete(declines)
+
+        write(self.r, note)
 
     def recent(self, chat: StudentKey) -> list[Turn]:
         """The kept turns, oldest first."""

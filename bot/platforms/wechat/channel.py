@@ -26,7 +26,7 @@ from ... import metrics
 from ...context import BotContext
 from ...dispatcher import Dispatcher
 from ...message import Message
-from ...store import TAKEN_OVER, StoreUnavailable
+from ...store import TAKEN_OVER, ChatGlance, StoreUnavailable
 from .inbound import CHANNEL, delivery_id, parse, read_xml, to_message  # noqa: F401
 
 log = logging.getLogger(__name__)
@@ -133,13 +133,15 @@ class WeChatChannel:
             return max(0.0, deadline - self.clock.monotonic())
 
         deliveries = self.deliveries
-        if not deliveries.claim(CHANNEL, delivery, self.lease):
+        claimed, seen = deliveries.claim_and_glance(CHANNEL, delivery, self.lease, msg.student)
+        if not claimed:
             metrics.dedup_retry(CHANNEL)
             first = deliveries.wait_for_reply(CHANNEL, delivery, min(self.wait_for_first, left()),
                                               self.lease)
             if first is not TAKEN_OVER:
                 return first or ""
-        future = self.executor.submit(self._answer_now, msg, delivery, replay_until)
+            seen = None          # read before the first delivery died: read it again
+        future = self.executor.submit(self._answer_now, msg, delivery, replay_until, seen)
         try:
             return future.result(timeout=left())
         except FutureTimeout:
@@ -148,8 +150,10 @@ class WeChatChannel:
         future.add_done_callback(lambda f: self._late(msg, delivery, f))
         return self.holding_text
 
-    def _answer_now(self, msg: Message, delivery: str, replay_until: float) -> str:
-        with self.ctx.stores.deferred():     # the message's bookkeeping goes with `done`
+    def _answer_now(self, msg: Message, delivery: str, replay_until: float,
+                    seen: ChatGlance | None = None) -> str:
+        # the message's bookkeeping goes with `done`; its chat's state was read with the claim
+        with self.ctx.stores.deferred(seen):
             text = self._text(msg)
             self.deliveries.done(CHANNEL, delivery, replay_until, reply=text)
         return text
