@@ -62,8 +62,17 @@ class DeliveryLog:
             return self.local.set(key, PENDING, lease, nx=True), None
 
     def claim_all(self, channel: str, delivery_ids: tuple[str, ...], lease: float) -> bool:
-        """True when this is the first delivery of every id (Feishu: event and message)."""
-        return all([self.claim(channel, d, lease) for d in delivery_ids])
+        """True when this is the first delivery of every id (Feishu: event and message);
+        every id is claimed either way, in one round trip."""
+        keys = [self.keys.delivery(channel, d) for d in delivery_ids]
+        px = max(1, int(lease * 1000))
+        try:
+            pipe = self.r.pipeline(transaction=False)
+            for key in keys:
+                pipe.set(key, PENDING, nx=True, px=px)
+            return all(pipe.execute())
+        except StoreUnavailable:
+            return all([self.local.set(key, PENDING, lease, nx=True) for key in keys])
 
     def done(self, channel: str, delivery_id: str, until: float, reply: str | None = None,
              keep_reply: bool = False) -> None:
