@@ -126,3 +126,32 @@ def test_empty_faq_folder(tmp_path):
     (tmp_path / "faq").mkdir()
     (msg,) = messages(tmp_path)
     assert "没有找到任何问答文件" in msg
+
+
+def test_questions_that_are_not_ours_load_and_their_mistakes_name_the_line(tmp_path):
+    write(tmp_path, "a.yaml", GOOD)
+    not_ours = tmp_path / "not_ours.yaml"
+    not_ours.write_text("# 学生来问、但不归就业办答的问题\n- 饭卡在哪里充值\n- 宿舍空调坏了找谁修\n", encoding="utf-8")
+    result = load_kb(tmp_path)
+    assert result.problems == [] and result.kb.not_ours == ("饭卡在哪里充值", "宿舍空调坏了找谁修")
+    assert result.kb.without_similar().not_ours == result.kb.not_ours
+
+    not_ours.write_text("- 饭卡在哪里充值\n- 饭卡 在哪里充值\n", encoding="utf-8")
+    (msg,) = messages(tmp_path)
+    assert msg.startswith(f"{tmp_path.name}/not_ours.yaml:2:") and "已经写过" in msg
+    assert load_kb(tmp_path).kb.not_ours == ("饭卡在哪里充值",)      # a repeat only warns
+
+    not_ours.write_text("- 饭卡在哪里充值\n-\n- [选课, 退课]\n- 三方协议丢失了怎么办？\n", encoding="utf-8")
+    msgs = messages(tmp_path)
+    assert [m.split(": ", 1)[0] for m in msgs] == [f"{tmp_path.name}/not_ours.yaml:{n}"
+                                                  for n in (2, 3, 4)]
+    assert "不能是空的" in msgs[0] and "分成几项" in msgs[1]
+    assert "问答 a-one 自己的问法" in msgs[2]                    # it would silence that entry
+    assert load_kb(tmp_path).kb is None
+
+    not_ours.write_text("饭卡: 后勤处\n", encoding="utf-8")
+    (msg,) = messages(tmp_path)
+    assert msg.startswith(f"{tmp_path.name}/not_ours.yaml:1:") and "每行一个" in msg
+
+    not_ours.write_text("# 还没有\n", encoding="utf-8")                # an empty file is fine
+    assert load_kb(tmp_path).kb.not_ours == ()

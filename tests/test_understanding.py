@@ -2,6 +2,7 @@
 no confident wrong answers, the bot's own features asked in a sentence, expired entries."""
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -15,7 +16,8 @@ from bot.nlp.focus import FOCUS_CHARS, focus
 from bot.nlp.offtopic import offtopic_questions
 from bot.nlp.thresholds import derive, fingerprint, held_out_batches
 
-from .support.builders import DATA, SAMPLE_KB, STUDENT, add_fair, add_jobs, shared_provider
+from .support.builders import (DATA, SAMPLE_KB, SMALL_KB, STUDENT, add_fair, add_jobs,
+                               shared_provider)
 from .support.clients import wechat_client
 from .support.tester import BotTester
 
@@ -226,3 +228,27 @@ def test_a_question_buried_in_a_long_paste_is_still_answered(sample):
     assert len(read) <= FOCUS_CHARS and "三方" in read
     result = sample.match(text)
     assert result.best.id == "tripartite-lost" and result.decision != "decline"
+
+
+def test_questions_staff_list_as_not_ours_are_declined_and_the_entries_still_answered(
+        data_dir, tmp_path):
+    """西部计划 is the office's; a trip to the west is not. Listed once in not_ours.yaml,
+    other wordings of it are declined too; the entries are answered as before."""
+    shutil.copytree(SMALL_KB, tmp_path / "kb")
+    trips = ("西部自驾游的路线怎么安排", "暑假去西部旅游有什么推荐路线")
+    ours = {"西部计划的完整流程是什么": "long-answer", "三方协议丢了怎么办": "tripartite-lost",
+            "选调生报名要什么条件": "xuandiao-conditions"}
+    builder = MatcherBuilder(data_dir=data_dir)
+    before, _ = builder.full(load_kb(tmp_path / "kb").kb)
+    assert all(before.match(q).decision != "decline" for q in trips)
+    (tmp_path / "kb" / "not_ours.yaml").write_text("- 西部旅游路线怎么规划\n", encoding="utf-8")
+    kb = load_kb(tmp_path / "kb").kb
+    assert kb.not_ours == ("西部旅游路线怎么规划",)
+    assert fingerprint(kb, builder.meaning().embedder.name) != fingerprint(
+        load_kb(SMALL_KB).kb, builder.meaning().embedder.name)     # the self-test runs again
+    after, report = builder.full(kb)
+    assert report.offtopic == len(offtopic_questions()) + 1           # it is self-tested too
+    assert [after.match(q).decision for q in trips] == ["decline", "decline"]
+    for q, entry in ours.items():
+        result = after.match(q)
+        assert result.decision == "answer" and result.answer_id == entry, q

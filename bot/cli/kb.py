@@ -70,6 +70,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     warnings = len(result.problems)
     print(f"知识库检查通过：{len(result.kb.entries)} 条问答，{len(result.kb.synonyms)} 组同义词"
+          + (f"，{len(result.kb.not_ours)} 个不归本处回答的问题" if result.kb.not_ours else "")
           + (f"，{warnings} 条提醒" if warnings else "")
           + (f"；配置里 {len(notes)} 条提醒" if notes else "") + "。")
     if not args.quick:

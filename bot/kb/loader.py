@@ -18,6 +18,8 @@ import yaml
 from ..placeholders import advice, found_in
 from .filecache import FileCache
 from .model import FaqEntry, KnowledgeBase, Link
+from .not_ours import FILE as NOT_OURS
+from .not_ours import load_not_ours
 from .synonyms import load_synonyms
 from .values import as_date, as_text_list
 from .yamlfile import INVISIBLE, Problem, compose, construct, invisible_in, line_of
@@ -48,7 +50,7 @@ def faq_files(kb_dir: Path) -> list[Path]:
 
 
 def watched_files(kb_dir: Path) -> list[Path]:
-    return faq_files(kb_dir) + [kb_dir / "synonyms.yaml"]
+    return faq_files(kb_dir) + [kb_dir / "synonyms.yaml", kb_dir / NOT_OURS]
 
 
 def load_kb(kb_dir: Path, today: date | None = None, cache: FileCache | None = None) -> LoadResult:
@@ -73,9 +75,10 @@ def load_kb(kb_dir: Path, today: date | None = None, cache: FileCache | None = N
     _check_across_files(entries, problems)
     synonyms = load_synonyms(kb_dir / "synonyms.yaml", _rel(kb_dir / "synonyms.yaml", kb_dir),
                               problems)
+    not_ours = load_not_ours(kb_dir / NOT_OURS, _rel(kb_dir / NOT_OURS, kb_dir), entries, problems)
     if any(not p.warning for p in problems):
         return LoadResult(None, problems)
-    return LoadResult(KnowledgeBase(tuple(entries), synonyms), problems)
+    return LoadResult(KnowledgeBase(tuple(entries), synonyms, not_ours), problems)
 
 
 def _parse_file(path: Path, name: str, today: date) -> tuple[list[FaqEntry], list[Problem]]:

@@ -28,6 +28,7 @@ class FaqEntry:
 class KnowledgeBase:
     entries: tuple[FaqEntry, ...]
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    not_ours: tuple[str, ...] = ()     # questions staff say are not the office's (`not_ours.py`)
 
     @cached_property
     def _index(self) -> dict[str, FaqEntry]:
@@ -45,7 +46,7 @@ class KnowledgeBase:
     def without_similar(self) -> "KnowledgeBase":
         """Every entry with its question only: a school's bare FAQ page, as `kb eval
         --drop-similar` and the benchmarks ask it."""
-        return KnowledgeBase(tuple(replace(e, similar=()) for e in self.entries), self.synonyms)
+        return replace(self, entries=tuple(replace(e, similar=()) for e in self.entries))
 
     def expired(self, today: date) -> list[str]:
         """Ids of entries past their `valid_until`."""

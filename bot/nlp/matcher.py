@@ -42,7 +42,7 @@ class FaqMatcher:
         self.index = LexicalIndex(kb.entries, self.analyzer)
         self.semantic: SemanticIndex | None = None
         if meaning is not None:
-            self.semantic = SemanticIndex(kb.entries, meaning, self._prepare)
+            self.semantic = SemanticIndex(kb.entries, meaning, self._prepare, kb.not_ours)
         self._recent: OrderedDict[tuple[str, int, bool], MatchResult] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -81,7 +81,8 @@ class FaqMatcher:
         """The same lexical index with the meaning model added (the quick matcher's words
         index is not built a second time)."""
         clone = self.with_thresholds(self.thresholds)
-        clone.semantic = SemanticIndex(self.kb.entries, meaning, clone._prepare) if meaning else None
+        clone.semantic = (SemanticIndex(self.kb.entries, meaning, clone._prepare, self.kb.not_ours)
+                          if meaning else None)
         return clone
 
     def cold(self) -> "FaqMatcher":

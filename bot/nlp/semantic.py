@@ -108,7 +108,9 @@ def _halves(vectors: np.ndarray, split: int) -> tuple[np.ndarray, np.ndarray]:
 
 class SemanticIndex:
     def __init__(self, entries: Sequence[FaqEntry], meaning: Meaning,
-                 prepare: Callable[[str], str]) -> None:
+                 prepare: Callable[[str], str], not_ours: Sequence[str] = ()) -> None:
+        """`not_ours`: the school's own off-topic questions, remembered beside the
+        shipped ones (`kb/not_ours.py`)."""
         self.queries = meaning.queries
         store = meaning.store
         rows: list[str] = []
@@ -133,7 +135,7 @@ class SemanticIndex:
         passages = store.vectors("passage", [f"{e.question}\n{e.answer}" for e in entries])
         self._passages, self._use_passages = _halves(passages, split)
         self._sentences = np.ascontiguousarray(store.vectors("passage", sentences)[:, :split])
-        offtopic = store.vectors("query", [prepare(q) for q in offtopic_questions()])
+        offtopic = store.vectors("query", [prepare(q) for q in (*offtopic_questions(), *not_ours)])
         self._offtopic, self._use_offtopic = _halves(offtopic, split)
         self._leave_self_out = False
 

@@ -61,6 +61,8 @@ def fingerprint(kb: KnowledgeBase, model_name: str) -> str:
         h.update("\0".join((e.id, e.question, *e.similar, *e.keywords, e.answer)).encode())
     for k, vs in sorted(kb.synonyms.items()):
         h.update("\0".join((k, *vs)).encode())
+    if kb.not_ours:
+        h.update("\0".join(("not_ours", *kb.not_ours)).encode())
     from . import check_weights, weights
     h.update(repr((weights.LEXICAL_WEIGHTS, weights.SEMANTIC_WEIGHTS, weights.SURE)).encode())
     # The report counts only what the direct-answer check lets through.
@@ -152,7 +154,7 @@ def self_test(kb: KnowledgeBase, matcher, build: Build
               ) -> tuple[list[MatchResult], list[tuple[MatchResult, str]]]:
     """Ask the off-topic set, and each held-out phrasing against the KB without it."""
     asking = matcher.asking_offtopic()
-    offtopic = [asking.match(q) for q in offtopic_questions()]
+    offtopic = [asking.match(q) for q in (*offtopic_questions(), *kb.not_ours)]
     held: list[tuple[MatchResult, str]] = []
     for batch in held_out_batches(kb):
         thinned = build(without_phrasings(kb, set(batch)))
