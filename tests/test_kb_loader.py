@@ -136,12 +136,12 @@ def test_questions_that_are_not_ours_load_and_their_mistakes_name_the_line(tmp_p
     assert result.problems == [] and result.kb.not_ours == ("饭卡在哪里充值", "宿舍空调坏了找谁修")
     assert result.kb.without_similar().not_ours == result.kb.not_ours
 
-    not_ours.write_text("- 饭卡在哪里充值\n- 饭卡 在哪里充值\n", encoding="utf-8")
+    not_ours.write_text("- 饭卡在哪里充值\n- 饭卡 在哪里充值？\n", encoding="utf-8")
     (msg,) = messages(tmp_path)
     assert msg.startswith(f"{tmp_path.name}/not_ours.yaml:2:") and "已经写过" in msg
     assert load_kb(tmp_path).kb.not_ours == ("饭卡在哪里充值",)      # a repeat only warns
 
-    not_ours.write_text("- 饭卡在哪里充值\n-\n- [选课, 退课]\n- 三方协议丢失了怎么办？\n", encoding="utf-8")
+    not_ours.write_text("- 饭卡在哪里充值\n-\n- [选课, 退课]\n- 三方协议丢失了怎么办\n", encoding="utf-8")
     msgs = messages(tmp_path)
     assert [m.split(": ", 1)[0] for m in msgs] == [f"{tmp_path.name}/not_ours.yaml:{n}"
                                                   for n in (2, 3, 4)]

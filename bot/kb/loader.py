@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,7 +20,7 @@ from .model import FaqEntry, KnowledgeBase, Link
 from .not_ours import FILE as NOT_OURS
 from .not_ours import load_not_ours
 from .synonyms import load_synonyms
-from .values import as_date, as_text_list
+from .values import as_date, as_text_list, question_key
 from .yamlfile import INVISIBLE, Problem, compose, construct, invisible_in, line_of
 
 FIELDS = ("id", "category", "question", "similar", "keywords", "answer",
@@ -260,11 +259,6 @@ def _parse_links(field: tuple[Any, int] | None, label: str, bad) -> tuple[Link, 
     return tuple(links)
 
 
-def _question_key(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
-    return "".join(ch for ch in text if ch.isalnum())
-
-
 def _check_across_files(entries: Iterable[FaqEntry], problems: list[Problem]) -> None:
     ids: dict[str, FaqEntry] = {}
     questions: dict[str, FaqEntry] = {}
@@ -276,7 +270,7 @@ def _check_across_files(entries: Iterable[FaqEntry], problems: list[Problem]) ->
                                     f"id“{e.id}”重复：{first.file}:{first.line} 已经用过，请换一个 id"))
         else:
             ids[e.id] = e
-        key = _question_key(e.question)
+        key = question_key(e.question)
         if key in questions:
             first = questions[key]
             problems.append(Problem(e.file, e.line,
@@ -286,7 +280,7 @@ def _check_across_files(entries: Iterable[FaqEntry], problems: list[Problem]) ->
         questions[key] = e
         # The same phrasing under two entries leaves the bot no way to tell them apart.
         for text in (e.question, *e.similar):
-            key = _question_key(text)
+            key = question_key(text)
             first = phrasings.setdefault(key, e)
             if first is not e and key:
                 problems.append(Problem(e.file, e.line,

@@ -16,6 +16,7 @@ from typing import Iterable
 import yaml
 
 from .model import FaqEntry
+from .values import question_key
 from .yamlfile import Problem, compose, construct, line_of
 
 FILE = "not_ours.yaml"
@@ -35,7 +36,7 @@ def load_not_ours(path: Path, name: str, entries: Iterable[FaqEntry],
     if not isinstance(root, yaml.SequenceNode):
         problems.append(Problem(name, line_of(root), FORMAT))
         return ()
-    phrasings = {_key(t): e.id for e in entries for t in (e.question, *e.similar)}
+    phrasings = {question_key(t): e.id for e in entries for t in (e.question, *e.similar)}
     seen: dict[str, int] = {}
     kept: list[str] = []
     for node in root.value:
@@ -45,7 +46,7 @@ def load_not_ours(path: Path, name: str, entries: Iterable[FaqEntry],
         if not isinstance(node, yaml.ScalarNode) or not text:
             problems.append(Problem(name, line, "这一行应是一个问题（一句话），不能是空的或分成几项"))
             continue
-        key = _key(text)
+        key = question_key(text)
         if key in phrasings:
             problems.append(Problem(name, line,
                                     f"“{text}”是问答 {phrasings[key]} 自己的问法：写在这里会让机器人不再回答它，"
@@ -58,7 +59,3 @@ def load_not_ours(path: Path, name: str, entries: Iterable[FaqEntry],
         seen[key] = line
         kept.append(text)
     return tuple(kept)
-
-
-def _key(text: str) -> str:
-    return "".join(text.lower().split())

@@ -1,8 +1,16 @@
-"""Reading loosely typed YAML values the way staff write them: one text or a list, dates."""
+"""Reading loosely typed YAML values the way staff write them: one text or a list, dates,
+and when two questions are the same one written twice."""
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from typing import Any
+
+
+def question_key(text: str) -> str:
+    """Two questions with this key are one question (width, case, spaces, punctuation aside)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(ch for ch in text if ch.isalnum())
 
 
 def as_text_list(value: Any) -> list[str] | None:
