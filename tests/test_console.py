@@ -13,7 +13,7 @@ from bot.console.accounts import Accounts, check_password, hash_password
 from bot.knowledge import KnowledgeProvider
 from bot.context import matcher_builder
 from bot.records import StudentKey
-from bot.store.unanswered import OPEN, RESOLVED
+from bot.store.unanswered import IGNORED, OPEN, RESOLVED
 
 from .support.builders import make_config, xlsx_bytes
 from .support.console import ConsoleUser
@@ -147,6 +147,28 @@ def test_the_workbench_adds_a_phrasing_in_one_click_and_the_question_closes(cons
     assert question in text
     assert "把“搬宿舍的时候那几张要盖章的纸找不着了”加为问答 tripartite-lost 的问法" in \
         [e.what for e in ctx.stores.audit.recent()]
+
+
+def test_the_workbench_sets_a_question_that_is_not_ours_aside_in_one_click(console):
+    ctx, app = console
+    question = "暑假想去西部自驾游，路线怎么安排比较好"
+    BotTester(ctx).send(question)
+    [item] = ctx.stores.unanswered.search("", OPEN)
+    user = logged_in(app)
+    assert "不归本处" in user.get("/console/unanswered").get_data(as_text=True)
+    r = user.post("/console/unanswered/not-ours", {"text": question, "normalized": item.normalized})
+    assert r.status_code == 302
+    assert ctx.stores.unanswered.status_of(item.normalized) == IGNORED
+    assert ctx.knowledge.current.kb.not_ours == (question,)          # reloaded at once
+    path = ctx.knowledge.kb_dir / "not_ours.yaml"
+    assert path.read_text(encoding="utf-8").startswith("# 不归就业办回答的问题")
+    assert f"把“{question}”加为不归本处的问题" in [e.what for e in ctx.stores.audit.recent()]
+    again = user.post("/console/unanswered/not-ours", {"text": question + "？"})
+    assert again.status_code == 302 and ctx.knowledge.current.kb.not_ours == (question,)
+    own = user.post("/console/unanswered/not-ours", {"text": "三方协议丢失了怎么办"})
+    assert own.status_code == 302 and ctx.knowledge.current.kb.not_ours == (question,)
+    flashed = user.get("/console/unanswered").get_data(as_text=True)
+    assert "没有保存" in flashed and "自己的问法" in flashed          # the file is left as it was
 
 
 def test_a_fix_made_in_the_yaml_file_closes_the_question_on_reload(console):

@@ -43,6 +43,25 @@ def register(bp: Blueprint, ctx: BotContext) -> None:
               (f"（重新检查后共 {len(closed)} 个问题已能回答）" if closed else ""), "ok")
         return back()
 
+    @bp.post("/unanswered/not-ours")
+    def unanswered_not_ours():
+        """不归本处: the question goes into not_ours.yaml, so questions like it are no longer
+        answered from the knowledge base, and it is set aside."""
+        text, normalized = request.form.get("text", "").strip(), request.form.get("normalized", "")
+        if not text:
+            flash("没有保存：没有收到问题", "error")
+            return back()
+        result = editor(ctx).add_not_ours(text)
+        if not result.ok:
+            flash("没有保存：" + "；".join(result.problems), "error")
+            return back()
+        after_save(ctx, result, g.user.name, "kb.not_ours", f"把“{text}”加为不归本处的问题")
+        if normalized:
+            ctx.stores.unanswered.set_status(normalized, IGNORED)
+        flash(f"已把“{text}”加到 not_ours.yaml：和它意思相近的问题，机器人不再从知识库回答；"
+              "这个问题已标记为已忽略", "ok")
+        return back()
+
     @bp.post("/unanswered/status")
     def unanswered_status():
         normalized, status = request.form.get("normalized", ""), request.form.get("status", "")

@@ -24,6 +24,11 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from .loader import FIELDS, faq_files, load_kb
 from .model import FaqEntry
+from .not_ours import FILE as NOT_OURS
+from .values import question_key
+
+NOT_OURS_HEADER = ("不归就业办回答的问题：和这些意思相近的问题，机器人不从知识库回答。"
+                   "一行一个；管理后台“未解答问题”里点“不归本处”也会加到这里。")
 
 
 @dataclass
@@ -53,7 +58,7 @@ class EntryDraft:
 class SaveResult:
     ok: bool
     problems: list[str] = field(default_factory=list)   # "file:line: message", errors only
-    file: str = ""                                        # faq/<name>.yaml
+    file: str = ""                                        # faq/<name>.yaml or not_ours.yaml
     before: str | None = None                             # the file's text before, for history
     after: str | None = None
 
@@ -138,6 +143,9 @@ class KbEditor:
         return [p.name for p in faq_files(self.kb_dir)]
 
     def _path(self, name: str) -> Path:
+        """A FAQ file by its name (or `faq/<name>`), or `not_ours.yaml` itself."""
+        if name == NOT_OURS:
+            return self.kb_dir / NOT_OURS
         path = self.kb_dir / "faq" / Path(name).name
         if path.suffix not in (".yaml", ".yml"):
             raise ValueError(name)
@@ -189,6 +197,22 @@ class KbEditor:
                 similar.append(text.strip())
             return self._commit(name, dump(doc))
 
+    def add_not_ours(self, text: str) -> SaveResult:
+        """Add a student's question to `not_ours.yaml` (the workbench's 不归本处), making
+        the file when there is none yet."""
+        text = text.strip()
+        with self._lock:
+            path = self.kb_dir / NOT_OURS
+            doc = _yaml().load(path.read_text(encoding="utf-8")) if path.exists() else None
+            if doc is None:
+                doc = CommentedSeq()
+                doc.yaml_set_start_comment(NOT_OURS_HEADER)
+            if not isinstance(doc, list):
+                return SaveResult(False, [f"{NOT_OURS}：文件不是一列问题，请先在文件里改好"], NOT_OURS)
+            if question_key(text) not in {question_key(str(q)) for q in doc}:
+                doc.append(text)
+            return self._commit(NOT_OURS, dump(doc))
+
     def delete_entry(self, entry_id: str) -> SaveResult:
         with self._lock:
             found = self._find(entry_id)
@@ -206,11 +230,11 @@ class KbEditor:
     def _commit(self, name: str, text: str) -> SaveResult:
         path = self._path(name)
         before = path.read_text(encoding="utf-8") if path.exists() else None
-        rel = f"faq/{path.name}"
+        rel = path.relative_to(self.kb_dir).as_posix()
         with tempfile.TemporaryDirectory(prefix="kb-check-") as tmp:
             trial = Path(tmp) / self.kb_dir.name
             shutil.copytree(self.kb_dir, trial, ignore=shutil.ignore_patterns(".*"))
-            (trial / "faq" / path.name).write_text(text, encoding="utf-8")
+            (trial / rel).write_text(text, encoding="utf-8")
             result = load_kb(trial, today=self.today())
         if result.kb is None:
             return SaveResult(False, [str(p) for p in result.errors], rel, before, text)
