@@ -169,6 +169,10 @@ def test_the_workbench_sets_a_question_that_is_not_ours_aside_in_one_click(conso
     assert own.status_code == 302 and ctx.knowledge.current.kb.not_ours == (question,)
     flashed = user.get("/console/unanswered").get_data(as_text=True)
     assert "没有保存" in flashed and "自己的问法" in flashed          # the file is left as it was
+    path.write_text("- [没配对的括号\n", encoding="utf-8")           # broken by hand
+    broken = user.post("/console/unanswered/not-ours", {"text": "食堂几点开门"})
+    assert broken.status_code == 302 and path.read_text(encoding="utf-8") == "- [没配对的括号\n"
+    assert "kb check" in user.get("/console/unanswered").get_data(as_text=True)
 
 
 def test_a_fix_made_in_the_yaml_file_closes_the_question_on_reload(console):

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from .loader import FIELDS, faq_files, load_kb
@@ -203,12 +204,17 @@ class KbEditor:
         text = text.strip()
         with self._lock:
             path = self.kb_dir / NOT_OURS
-            doc = _yaml().load(path.read_text(encoding="utf-8")) if path.exists() else None
+            broken = SaveResult(False, [f"{NOT_OURS}：文件不是一列问题，请先在文件里改好"
+                                        "（`python -m bot kb check` 会指出哪一行）"], NOT_OURS)
+            try:
+                doc = _yaml().load(path.read_text(encoding="utf-8")) if path.exists() else None
+            except (YAMLError, UnicodeDecodeError):
+                return broken
             if doc is None:
                 doc = CommentedSeq()
                 doc.yaml_set_start_comment(NOT_OURS_HEADER)
             if not isinstance(doc, list):
-                return SaveResult(False, [f"{NOT_OURS}：文件不是一列问题，请先在文件里改好"], NOT_OURS)
+                return broken
             if question_key(text) not in {question_key(str(q)) for q in doc}:
                 doc.append(text)
             return self._commit(NOT_OURS, dump(doc))
