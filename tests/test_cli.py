@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -29,6 +30,20 @@ def test_kb_check_passes_on_a_good_kb():
     assert "知识库检查通过：6 条问答" in r.stdout
     [shipped] = [line for line in r.stdout.splitlines() if line.startswith("程序自带的通用说法")]
     assert "三方协议/三方" in shipped
+
+
+def test_kb_check_counts_the_questions_that_are_not_ours_and_names_a_bad_line(tmp_path):
+    kb = tmp_path / "kb"
+    shutil.copytree(SMALL_KB, kb)
+    (kb / "not_ours.yaml").write_text("- 饭卡在哪里充值\n- 宿舍空调坏了找谁修\n", encoding="utf-8")
+    r = run("kb", "check", "--quick", "--kb", str(kb))
+    assert r.returncode == 0, r.stderr
+    assert "知识库检查通过：6 条问答，" in r.stdout and "2 个不归本处回答的问题" in r.stdout
+    (kb / "not_ours.yaml").write_text("- 饭卡在哪里充值\n- 三方协议丢失了怎么办？\n", encoding="utf-8")
+    r = run("kb", "check", "--quick", "--kb", str(kb))
+    assert r.returncode == 1
+    assert any(line.startswith("kb/not_ours.yaml:2: ") and "tripartite-lost" in line
+               for line in r.stdout.splitlines())
 
 
 def test_kb_check_fails_with_file_and_line(tmp_path):
