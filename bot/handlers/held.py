@@ -29,9 +29,9 @@ class HeldNoticesHook:
             return reply
         answer = "" if reply.silent else reply.as_text()
         ctx.stores.turns.record(msg.student, msg.text.strip(), answer, reply.declined)
-        if not ctx.stores.outbox.held_count(msg.student):
-            return reply
         outbox = ctx.stores.outbox
+        if not outbox.held_count(msg.student):
+            return reply
         notices = outbox.take_held(msg.student)
         parts = []
         for n in notices:

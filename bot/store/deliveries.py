@@ -13,7 +13,7 @@ While Redis does not answer, claims and answers live in this process for a while
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from typing import Any, Callable
 
 import redis
 
@@ -41,38 +41,37 @@ class DeliveryLog:
 
     def claim(self, channel: str, delivery_id: str, lease: float) -> bool:
         """True for the first delivery of this id (or the retry of one whose claimant died)."""
-        key = self.keys.delivery(channel, delivery_id)
-        try:
-            return bool(self.r.set(key, PENDING, nx=True, px=max(1, int(lease * 1000))))
-        except StoreUnavailable:
-            return self.local.set(key, PENDING, lease, nx=True)
+        return self._claim(channel, (delivery_id,), lease)[0]
 
     def claim_and_glance(self, channel: str, delivery_id: str, lease: float,
                          chat: StudentKey) -> tuple[bool, ChatGlance | None]:
         """`claim`, and in the same round trip what answering needs to know about the chat
         (`glance`); the glance is None while Redis does not answer."""
-        key = self.keys.delivery(channel, delivery_id)
-        try:
-            pipe = self.r.pipeline(transaction=False)
-            pipe.set(key, PENDING, nx=True, px=max(1, int(lease * 1000)))
-            glance.add_reads(pipe, self.keys, chat)
-            claimed, *seen = pipe.execute()
-            return bool(claimed), glance.from_results(chat, seen)
-        except StoreUnavailable:
-            return self.local.set(key, PENDING, lease, nx=True), None
+        claimed, seen = self._claim(channel, (delivery_id,), lease,
+                                    lambda pipe: glance.add_reads(pipe, self.keys, chat))
+        return claimed, None if seen is None else glance.from_results(chat, seen)
 
     def claim_all(self, channel: str, delivery_ids: tuple[str, ...], lease: float) -> bool:
         """True when this is the first delivery of every id (Feishu: event and message);
         every id is claimed either way, in one round trip."""
+        return self._claim(channel, delivery_ids, lease)[0]
+
+    def _claim(self, channel: str, delivery_ids: tuple[str, ...], lease: float,
+               also: Callable[[Any], None] | None = None) -> tuple[bool, list | None]:
+        """Claim every id (SET NX with the lease) in one pipeline with `also`'s commands:
+        (all claimed, the results of `also`'s commands). While Redis does not answer the
+        claims live in this process and `also` gives None."""
         keys = [self.keys.delivery(channel, d) for d in delivery_ids]
-        px = max(1, int(lease * 1000))
         try:
             pipe = self.r.pipeline(transaction=False)
             for key in keys:
-                pipe.set(key, PENDING, nx=True, px=px)
-            return all(pipe.execute())
+                pipe.set(key, PENDING, nx=True, px=max(1, int(lease * 1000)))
+            if also is not None:
+                also(pipe)
+            results = pipe.execute()
+            return all(results[:len(keys)]), results[len(keys):]
         except StoreUnavailable:
-            return all([self.local.set(key, PENDING, lease, nx=True) for key in keys])
+            return all([self.local.set(key, PENDING, lease, nx=True) for key in keys]), None
 
     def done(self, channel: str, delivery_id: str, until: float, reply: str | None = None,
              keep_reply: bool = False) -> None:
