@@ -13,7 +13,7 @@ from bot.console.accounts import Accounts, check_password, hash_password
 from bot.knowledge import KnowledgeProvider
 from bot.context import matcher_builder
 from bot.records import StudentKey
-from bot.store.unanswered import IGNORED, OPEN, RESOLVED
+from bot.store.unanswered import DONE, IGNORED, OPEN, RESOLVED
 
 from .support.builders import make_config, xlsx_bytes
 from .support.console import ConsoleUser
@@ -147,6 +147,29 @@ def test_the_workbench_adds_a_phrasing_in_one_click_and_the_question_closes(cons
     assert question in text
     assert "把“搬宿舍的时候那几张要盖章的纸找不着了”加为问答 tripartite-lost 的问法" in \
         [e.what for e in ctx.stores.audit.recent()]
+
+
+def test_the_workbench_marks_an_answer_the_student_said_was_wrong(console):
+    """不对 after a direct answer: the question is on the workbench with the rejected guess
+    marked, and the re-check does not close it while the bot gives that answer."""
+    ctx, app = console
+    bot = BotTester(ctx)
+    question = "三方丢了咋办"
+    assert "先写一份情况说明" in bot.send(question)
+    bot.send("不对")
+    [item] = ctx.stores.unanswered.search("", OPEN)
+    user = logged_in(app)
+    page = user.get("/console/unanswered").get_data(as_text=True)
+    assert "学生说机器人直接给的答案不对" in page
+    marked = page.split("学生说不是这条")[0].rsplit('name="faq_id" value="', 1)[1]
+    assert marked.startswith("tripartite-lost")
+    user.post("/console/unanswered/recheck", {})
+    assert ctx.stores.unanswered.status_of(item.normalized) == OPEN
+    r = user.post("/console/unanswered/add", {"text": question, "faq_id": "tripartite-sign",
+                                              "normalized": item.normalized})
+    assert r.status_code == 302
+    assert ctx.stores.unanswered.status_of(item.normalized) == DONE   # by staff, not the re-check
+    assert bot.send(question).startswith("您是不是想问")            # it now fits two entries
 
 
 def test_the_workbench_sets_a_question_that_is_not_ours_aside_in_one_click(console):

@@ -3,7 +3,8 @@
 Questions are grouped under the entry the bot thinks is closest, so a teacher fixes a
 whole group with one entry. After any knowledge-base change the open questions are asked
 again; those the bot now answers well (directly, with the confidence below which it would
-still record them) close themselves as "resolved".
+still record them, and not with an entry a student said was the wrong answer) close
+themselves as "resolved".
 """
 from __future__ import annotations
 
@@ -71,9 +72,9 @@ def groups(ctx: BotContext, search: str = "", status: str | None = OPEN,
     return sorted(by_id.values(), key=lambda grp: (grp.faq_id is None, -grp.total))
 
 
-def answers_well(ctx: BotContext, text: str) -> bool:
+def answers_well(ctx: BotContext, text: str, rejected: tuple[str, ...] = ()) -> bool:
     result = ctx.knowledge.current.matcher.match(text)
-    return (result.decision == "answer"
+    return (result.decision == "answer" and result.answer_id not in rejected
             and result.score >= ctx.settings.unanswered.low_confidence_below)
 
 
@@ -82,7 +83,7 @@ def recheck(ctx: BotContext) -> list[str]:
     closed = []
     for item in ctx.stores.unanswered.search("", OPEN):
         try:
-            if answers_well(ctx, item.example):
+            if answers_well(ctx, item.example, item.rejected):
                 ctx.stores.unanswered.set_status(item.normalized, RESOLVED)
                 closed.append(item.example)
         except Exception:  # one odd question must not stop the rest being checked

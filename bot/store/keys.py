@@ -60,6 +60,9 @@ class Keys:
     def unanswered_daily(self) -> str:
         return self._k("unanswered", "daily")
 
+    def unanswered_rejected(self) -> str:
+        return self._k("unanswered", "rejected")
+
     # students' question vectors, shared by the bot's processes (no text, no student)
     def question_vector(self, digest: str) -> str:
         return self._k("qvec", digest)

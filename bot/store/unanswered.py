@@ -4,6 +4,8 @@ Grouping is by normalized text, so 三方丢了咋办 and 三方丢了咋办？�
 Each group has a status staff set in the console's workbench (open, done, ignored) or
 the re-check sets (resolved: the bot now answers it well). A done or resolved question
 asked again and still not answered well opens again; an ignored one stays ignored.
+A question the bot answered directly and the student said was wrong (不对) keeps the
+entries rejected, so the re-check does not call the same answer "answered well".
 Recording never stands in the way of an answer: while Redis is down it is skipped.
 """
 from __future__ import annotations
@@ -28,6 +30,7 @@ class Unanswered:
     best_id: str | None
     best_score: float
     status: str = OPEN
+    rejected: tuple[str, ...] = ()     # entries a student said were the wrong answer
 
 
 class UnansweredLog:
@@ -35,7 +38,9 @@ class UnansweredLog:
         self.r, self.keys = client, keys
 
     def record(self, normalized: str, original: str, best_id: str | None, score: float,
-               day: str = "") -> None:
+               day: str = "", rejected: str | None = None) -> None:
+        """Count one more asking; `rejected`: the entry the bot answered with, which the
+        student said was wrong."""
         if not normalized:
             return
         pipe = self.r.pipeline()
@@ -44,12 +49,17 @@ class UnansweredLog:
         pipe.hset(self.keys.unanswered_best(), normalized,
                   json.dumps([best_id, round(score, 3)]))
         pipe.hget(self.keys.unanswered_status(), normalized)
+        pipe.hget(self.keys.unanswered_rejected(), normalized)
         if day:
             pipe.hincrby(self.keys.unanswered_daily(), day, 1)
         try:
-            status = pipe.execute()[3]
+            status, known = pipe.execute()[3:5]
             if status in REOPENS:
                 self.r.hdel(self.keys.unanswered_status(), normalized)
+            ids = _ids(known)
+            if rejected and rejected not in ids:
+                self.r.hset(self.keys.unanswered_rejected(), normalized,
+                            json.dumps([*ids, rejected]))
         except StoreUnavailable:
             pass
 
@@ -67,6 +77,7 @@ class UnansweredLog:
             pipe.hdel(self.keys.unanswered_examples(), *gone)
             pipe.hdel(self.keys.unanswered_best(), *gone)
             pipe.hdel(self.keys.unanswered_status(), *gone)
+            pipe.hdel(self.keys.unanswered_rejected(), *gone)
             pipe.execute()
         return len(gone)
 
@@ -78,12 +89,14 @@ class UnansweredLog:
         pipe.hmget(self.keys.unanswered_examples(), names)
         pipe.hmget(self.keys.unanswered_best(), names)
         pipe.hmget(self.keys.unanswered_status(), names)
-        examples, bests, statuses = pipe.execute()
+        pipe.hmget(self.keys.unanswered_rejected(), names)
+        examples, bests, statuses, rejected = pipe.execute()
         out = []
-        for (name, count), example, best, status in zip(rows, examples, bests, statuses):
+        for (name, count), example, best, status, gone in zip(rows, examples, bests, statuses,
+                                                             rejected):
             best_id, score = json.loads(best) if best else (None, 0.0)
             out.append(Unanswered(name, int(count), example or name, best_id, float(score),
-                                  status or OPEN))
+                                  status or OPEN, _ids(gone)))
         return out
 
     def top(self, limit: int = 20, status: str | None = None) -> list[Unanswered]:
@@ -125,3 +138,12 @@ class UnansweredLog:
         for s in statuses:
             out[s or OPEN] = out.get(s or OPEN, 0) + 1
         return out
+
+
+def _ids(raw: str | None) -> tuple[str, ...]:
+    """The rejected entry ids kept as a JSON list; nothing for a missing or odd value."""
+    try:
+        ids = json.loads(raw) if raw else []
+    except ValueError:
+        return ()
+    return tuple(str(i) for i in ids) if isinstance(ids, list) else ()

@@ -1,0 +1,107 @@
+"""不对 / 不是这个 / 答非所问 right after a direct FAQ answer: the student says it was wrong.
+
+A confident answer can still be the wrong entry (a campus question in the office's own
+words, a side of a topic the entry does not cover). The student gets the other entries
+the question came close to, numbered, and the way to a person; the question goes to the
+staff's workbench marked with the entry that was wrong, so a teacher sees the confident
+mistakes too (not only what the bot declined) and the re-check does not close it while
+the bot still gives that answer. Only the chat's last exchange is looked at, from the
+turns kept for the staff card (`store.turns`): a 不对 after anything else (a list, a
+dialog, nothing) is not claimed here and goes on as any other text would.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..context import BotContext
+from ..kb.model import FaqEntry
+from ..message import Message, Reply
+from ..nlp.matcher import MatchResult
+from ..store import RedisError
+from ..store.conversation import Choice
+from ..nlp.normalize import normalize
+from .base import contact_line
+from .fallback import today, worth_recording
+
+_LEAD = r"(?:老师|同学|呃|额|嗯|唉|哎|啊|可是|但是|不过)*"
+_WHO = r"(?:你|你这|你这个|这|这个|这条|回答|答案|你的回答|你给的|你发的)?(?:说|答|回答|回复|给)?(?:的)?"
+_SAYS = (r"不对|错了|不是|不是(?:这个|这条|那个|这样)(?:意思|问题)?|答非所问|文不对题|牛头不对马嘴|"
+         r"没用|没有用|没啥用|没什么用|没帮助|没有帮助|不是我(?:要|想)?问的|不是我想要的|"
+         r"我问的不是这个|我问的不是这个问题|我不是问这个|我没问这个|不是问这个")
+_TAIL = r"(?:吧|啊|呀|哦|喔|诶|啦|了|呢|哈)*"
+WRONG = re.compile(f"^{_LEAD}{_WHO}(?:{_SAYS}){_TAIL}$")
+_NOISE = re.compile(r"[\s,.!?;:~…，。！？；：、～\"'“”‘’()（）]+")
+PREFIX = 40          # characters of an answer enough to tell which entry it began
+
+
+@dataclass(frozen=True)
+class Rejected:
+    question: str               # what the student asked before
+    entry: FaqEntry             # the entry the bot answered with
+    result: MatchResult         # that question matched against today's knowledge base
+
+
+def says_wrong(text: str) -> bool:
+    """The whole message says the answer was wrong (三方协议写错了怎么办 is a question)."""
+    return bool(WRONG.match(_NOISE.sub("", text)))
+
+
+def answered_with(answer: str, entries: list[FaqEntry]) -> FaqEntry | None:
+    """The entry whose answer the kept turn began with, if any."""
+    for entry in entries:
+        start = entry.answer.strip()[:PREFIX]
+        if start and answer.startswith(start):
+            return entry
+    return None
+
+
+class CorrectionHandler:
+    name = "correction"
+
+    def match(self, msg: Message, ctx: BotContext) -> Rejected | None:
+        if msg.kind != "text" or not says_wrong(normalize(msg.text)):
+            return None
+        try:
+            turns = ctx.stores.turns.recent(msg.student)
+        except RedisError:
+            return None
+        if not turns:
+            return None
+        last = turns[-1]
+        snapshot = ctx.knowledge.current
+        result = snapshot.matcher.match(last.said)
+        ranked = [e for e in (snapshot.kb.by_id(c.id) for c in result.candidates) if e]
+        entry = answered_with(last.answer, ranked) or answered_with(last.answer,
+                                                                   list(snapshot.kb.entries))
+        return Rejected(last.said, entry, result) if entry is not None else None
+
+    def handle(self, msg: Message, ctx: BotContext, found: Rejected) -> Reply:
+        loaded, result = ctx.knowledge.current, found.result
+        if worth_recording(found.question) and result.analysis.normalized:
+            try:
+                ctx.stores.unanswered.record(result.analysis.normalized, found.question,
+                                             found.entry.id, result.score, today(ctx),
+                                             rejected=found.entry.id)
+            except RedisError:
+                pass                # the student's next step matters more than the record
+        others = [e for e in (loaded.kb.by_id(c.id) for c in loaded.matcher.suggestions(result))
+                  if e is not None and e.id != found.entry.id]
+        if others:
+            try:
+                ctx.stores.conversation.set_choices(
+                    msg.student, [Choice(e.question, "faq", e.id) for e in others])
+            except RedisError:
+                pass        # the list still helps while Redis is down; a digit then gets 稍后再试
+            return Reply("抱歉，刚才没答到点上，这个问题已经记下来转给老师完善。您问的是不是：",
+                         items=tuple(e.question for e in others),
+                         footer="回复数字查看答案；都不是的话，换个说法再问我，或回复“人工”找老师。")
+        text = ("抱歉，刚才没答到点上，这个问题已经记下来转给老师完善。"
+                "换个说法再问我一次试试，或回复“人工”，我把问题转给老师。")
+        contact = contact_line(ctx)
+        if contact:
+            text += f"\n也可以直接联系：{contact}"
+        return Reply(text)
+
+
+handler = CorrectionHandler()

@@ -1,0 +1,103 @@
+"""不对 right after a direct answer: the other close entries, the way to a person, and the
+question on the staff's workbench marked with the entry the student rejected, which the
+re-check does not take for "answered well" while the bot still gives it."""
+from __future__ import annotations
+
+import pytest
+
+from bot.app import create_app
+from bot.console.workbench import recheck
+from bot.handlers.correction import says_wrong
+from bot.nlp.normalize import normalize
+from bot.store.unanswered import OPEN, RESOLVED
+
+from .support.builders import LOST_ANSWER
+from .support.clients import text_xml, wechat_client
+from .support.tester import BotTester
+
+LOST = "三方协议丢了怎么办"
+
+
+@pytest.mark.parametrize("text", ["不对", "不對！", "你答错了", "答非所问", "不是这个", "老师，不对吧",
+                                  "我问的不是这个", "这个回答没用", "没有帮助啊", "不是我想问的"])
+def test_a_whole_message_saying_the_answer_was_wrong(text):
+    assert says_wrong(normalize(text))
+
+
+@pytest.mark.parametrize("text", ["三方协议写错了怎么办", "错了怎么办", "不是应届生可以吗", "不对劲",
+                                  "没用过三方协议", "不是本校的学生能参加吗"])
+def test_a_question_that_only_contains_such_words_is_a_question(text):
+    assert not says_wrong(normalize(text))
+
+
+def test_not_right_after_a_direct_answer_offers_the_others_and_keeps_the_question(ctx):
+    bot = BotTester(ctx)
+    assert LOST_ANSWER in bot.send(LOST)
+    reply = bot.send("不对")
+    assert reply.startswith("抱歉，刚才没答到点上")
+    assert "人工" in reply and "三方协议丢失了怎么办" not in reply    # not the entry just rejected
+    [item] = ctx.stores.unanswered.top(10)
+    assert item.example == LOST and item.best_id == "tripartite-lost"
+    assert item.rejected == ("tripartite-lost",) and item.status == OPEN
+    choices = ctx.stores.conversation.choices(bot.student)
+    assert choices and all(c.value != "tripartite-lost" for c in choices)
+    assert "1. " + choices[0].label in reply       # the list it showed is the one a digit picks
+    picked = ctx.knowledge.current.kb.by_id(choices[0].value)
+    assert bot.send("1").startswith(picked.answer.strip()[:20])
+
+
+def test_the_re_check_keeps_a_rejected_answer_open_and_another_answer_closes_it(ctx):
+    bot = BotTester(ctx)
+    bot.send(LOST)
+    bot.send("不对")
+    assert recheck(ctx) == []                      # the bot still answers with the same entry
+    assert ctx.stores.unanswered.status_of(normalize(LOST)) == OPEN
+    # Answered some other way (say, asked about another entry now), it closes.
+    ctx.stores.unanswered.record(normalize("毕业后档案怎么转"), "毕业后档案怎么转",
+                                 "tripartite-lost", 0.5, rejected="tripartite-lost")
+    assert recheck(ctx) == ["毕业后档案怎么转"]
+    assert ctx.stores.unanswered.status_of(normalize("毕业后档案怎么转")) == RESOLVED
+
+
+def test_a_second_rejection_adds_the_entry_once(ctx):
+    bot = BotTester(ctx)
+    for _ in range(2):
+        bot.send(LOST)
+        bot.send("答非所问")
+    [item] = ctx.stores.unanswered.top(10)
+    assert item.count == 2 and item.rejected == ("tripartite-lost",)
+
+
+def test_not_right_after_anything_else_is_not_taken_for_a_rejection(ctx):
+    bot = BotTester(ctx)
+    first = bot.send("不对")                        # nothing asked before
+    assert not first.startswith("抱歉，刚才没答到点上")
+    bot.send("招聘会")                              # a list, not an FAQ answer
+    assert not bot.send("不是这个").startswith("抱歉，刚才没答到点上")
+    assert all(not item.rejected for item in ctx.stores.unanswered.top(10))
+
+
+def test_the_rejection_is_erased_with_the_question(ctx):
+    bot = BotTester(ctx)
+    bot.send("我是张三 三方协议丢了怎么办")
+    bot.send("不对")
+    assert ctx.stores.unanswered.forget_mentions({"张三"}) == 1
+    assert ctx.stores.unanswered.top(10) == []
+    key = ctx.stores.keys.unanswered_rejected()
+    assert not ctx.stores.unanswered.r.hlen(key)
+
+
+def test_through_signed_wechat_messages_the_turn_kept_with_the_answer_is_read(ctx):
+    """On WeChat the turn is written with the message's last round trip (`batch`): the
+    next message still finds it."""
+    app = create_app(ctx=ctx)
+    wx = wechat_client(app)
+
+    def say(text: str) -> str:
+        response = wx.post(text_xml(text, user="oWrong"))
+        assert response.status_code == 200
+        return wx.reply(response).get("Content", "")
+
+    assert LOST_ANSWER in say(LOST)
+    assert say("不对").startswith("抱歉，刚才没答到点上")
+    assert say("1").startswith("先由用人单位签字盖章")
