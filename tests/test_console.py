@@ -347,6 +347,13 @@ def test_dashboard_draws_its_charts_as_svg(console):
     assert page.count("<svg") >= 4 and "每天的提问及结果" in page and "http" not in \
         re.sub(r'xmlns="http://www.w3.org/2000/svg"', "", page.split("<main>")[1]).split("运行状态")[0]
     assert "三方协议丢失了怎么办" in page                              # the most asked entry
+    assert "<b>0</b></a><span>直接回答后学生说“不对”（占直接回答的 0.0%）" in page
+    bot.send("不对")                                     # after a decline: not a rejection
+    bot.send("三方丢了咋办")
+    bot.send("答非所问")
+    page = logged_in(app).get("/console/").get_data(as_text=True)
+    assert "<b>1</b></a><span>直接回答后学生说“不对”（占直接回答的 50.0%）" in page
+    assert "<b>4</b><span>学生提问" in page                # 不对 after the decline was asked as a question
 
 
 def test_staff_cli_adds_lists_and_removes_accounts(tmp_path):

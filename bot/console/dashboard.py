@@ -14,6 +14,7 @@ from typing import Any
 from ..clock import SHANGHAI
 from ..context import BotContext
 from ..push.keywords import keyword_counts
+from ..store.stats import REJECTED
 from . import charts
 
 OUTCOMES = (("answer", "直接回答"), ("suggest", "列出“您是不是想问”"), ("decline", "答不上来"))
@@ -78,7 +79,9 @@ def figures(ctx: BotContext) -> dict[str, Any]:
         "questions_chart": charts.stacked_bars(
             days, [(name, [outcomes[d].get(key, 0) for d in days]) for key, name in OUTCOMES],
             "每天的提问及结果"),
-        "questions_total": sum(sum(o.values()) for o in outcomes.values()),
+        "questions_total": sum(o.get(key, 0) for o in outcomes.values() for key, _ in OUTCOMES),
+        "answered_total": sum(o.get("answer", 0) for o in outcomes.values()),
+        "rejected_total": sum(o.get(REJECTED, 0) for o in outcomes.values()),
         "top_chart": charts.hbars([((kb.by_id(i).question if kb.by_id(i) else i), n) for i, n in hits],
                                   "被问得最多的问答"),
         "unanswered_chart": charts.line(days, [unanswered_daily.get(d, 0) for d in days],

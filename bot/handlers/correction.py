@@ -20,6 +20,7 @@ from ..message import Message, Reply
 from ..nlp.matcher import MatchResult
 from ..store import RedisError
 from ..store.conversation import Choice
+from ..store.stats import REJECTED
 from ..nlp.normalize import normalize
 from .base import contact_line
 from .fallback import today, worth_recording
@@ -78,6 +79,7 @@ class CorrectionHandler:
 
     def handle(self, msg: Message, ctx: BotContext, found: Rejected) -> Reply:
         loaded, result = ctx.knowledge.current, found.result
+        ctx.stores.faq_stats.outcome(today(ctx), REJECTED)
         if worth_recording(found.question) and result.analysis.normalized:
             try:
                 ctx.stores.unanswered.record(result.analysis.normalized, found.question,

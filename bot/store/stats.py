@@ -1,7 +1,8 @@
 """How often each FAQ entry was sent, and how questions ended each day.
 
 Ids are stable, so hit counts survive edits. Daily outcomes (answered, a "您是不是想问"
-list, declined) feed the console's dashboard; days are Asia/Shanghai dates. A count is
+list, declined, and a direct answer the student then said was wrong) feed the console's
+dashboard; days are Asia/Shanghai dates. A count is
 not worth an answer: while Redis is down, nothing is counted. Counts go with the
 message's next round trip (`batch`).
 """
@@ -12,6 +13,8 @@ import redis
 from .batch import write
 from .guard import StoreUnavailable
 from .keys import Keys
+
+REJECTED = "rejected"   # a day's outcome: a direct answer the student said was wrong (不对)
 
 
 class FaqStats:
@@ -29,7 +32,8 @@ class FaqStats:
         return {k: int(v) for k, v in self.r.hgetall(self.keys.faq_hits()).items()}
 
     def outcome(self, day: str, decision: str) -> None:
-        """Count one question of `day` that ended in `decision` (answer, suggest, decline)."""
+        """Count one question of `day` that ended in `decision` (answer, suggest, decline,
+        rejected)."""
         key = self.keys.question_outcomes(day)
 
         def op(pipe) -> None:
