@@ -1,13 +1,14 @@
-"""不对 / 不是这个 / 答非所问 right after a direct FAQ answer: the student says it was wrong.
+"""不对 / 不是这个 / 答非所问: the student says what the bot just said missed.
 
-A confident answer can still be the wrong entry (a campus question in the office's own
-words, a side of a topic the entry does not cover). The student gets the other entries
-the question came close to, numbered, and the way to a person; the question goes to the
-staff's workbench marked with the entry that was wrong, so a teacher sees the confident
-mistakes too (not only what the bot declined) and the re-check does not close it while
-the bot still gives that answer. Only the chat's last exchange is looked at, from the
-turns kept for the staff card (`store.turns`): a 不对 after anything else (a list, a
-dialog, nothing) is not claimed here and goes on as any other text would.
+Right after a direct FAQ answer, the answer was wrong: a confident answer can still be
+the wrong entry (a campus question in the office's own words, a side of a topic the entry
+does not cover). The student gets the other entries the question came close to, numbered,
+and the way to a person; the question goes to the staff's workbench marked with the entry
+that was wrong, so a teacher sees the confident mistakes too (not only what the bot
+declined) and the re-check does not close it while the bot still gives that answer. Only
+the chat's last exchange is looked at, from the turns kept for the staff card
+(`store.turns`). After anything else (a list, a confirmation, nothing) it is a plain "no":
+the bot says how to go on and does nothing, and 不对 is not filed as a question.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from .fallback import today, worth_recording
 
 _LEAD = r"(?:老师|同学|呃|额|嗯|唉|哎|啊|可是|但是|不过)*"
 _WHO = r"(?:你|你这|你这个|这|这个|这条|回答|答案|你的回答|你给的|你发的)?(?:说|答|回答|回复|给)?(?:的)?"
-_SAYS = (r"不对|错了|不是|不是(?:这个|这条|那个|这样)(?:意思|问题)?|答非所问|文不对题|牛头不对马嘴|"
+_SAYS = (r"不对|错了|不是|都不是|都不对|不是(?:这个|这条|那个|这样)(?:意思|问题)?|答非所问|文不对题|牛头不对马嘴|"
          r"没用|没有用|没啥用|没什么用|没帮助|没有帮助|不是我(?:要|想)?问的|不是我想要的|"
          r"我问的不是这个|我问的不是这个问题|我不是问这个|我没问这个|不是问这个")
 _TAIL = r"(?:吧|啊|呀|哦|喔|诶|啦|了|呢|哈)*"
@@ -39,8 +40,11 @@ PREFIX = 40          # characters of an answer enough to tell which entry it beg
 @dataclass(frozen=True)
 class Rejected:
     question: str               # what the student asked before
-    entry: FaqEntry             # the entry the bot answered with
-    result: MatchResult         # that question matched against today's knowledge base
+    entry: FaqEntry | None      # the entry the bot answered with; None: it had not answered
+    result: MatchResult | None  # that question matched against today's knowledge base
+
+
+NOTHING = Rejected("", None, None)
 
 
 def says_wrong(text: str) -> bool:
@@ -66,18 +70,20 @@ class CorrectionHandler:
         try:
             turns = ctx.stores.turns.recent(msg.student)
         except RedisError:
-            return None
+            turns = []          # which answer it was is unknown: a plain "no"
         if not turns:
-            return None
+            return NOTHING
         last = turns[-1]
         snapshot = ctx.knowledge.current
         result = snapshot.matcher.match(last.said)
         ranked = [e for e in (snapshot.kb.by_id(c.id) for c in result.candidates) if e]
         entry = answered_with(last.answer, ranked) or answered_with(last.answer,
                                                                    list(snapshot.kb.entries))
-        return Rejected(last.said, entry, result) if entry is not None else None
+        return Rejected(last.said, entry, result) if entry is not None else NOTHING
 
     def handle(self, msg: Message, ctx: BotContext, found: Rejected) -> Reply:
+        if found.entry is None or found.result is None:
+            return Reply("好的。没帮上忙的话，换个说法再问我一次试试，或回复“人工”，我把问题转给老师。")
         loaded, result = ctx.knowledge.current, found.result
         ctx.stores.faq_stats.outcome(today(ctx), REJECTED)
         if worth_recording(found.question) and result.analysis.normalized:
