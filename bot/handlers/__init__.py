@@ -1,10 +1,10 @@
 """The ordered handler table: the first handler whose `match` finds something handles.
 
 Order matters: events and media first, then exact commands, then the answer to a dialog
-in progress and numbered follow-ups, a 不对 after a direct answer, then features asked for in a sentence, then the
-FAQ, and the fallback last (it always matches). `HOOKS` run after whichever handler
-answered: they note the turn (the last turns a staff card shows) and may add to its
-reply (held notices and staff replies).
+in progress and numbered follow-ups, then 不对 (the last answer was wrong), then features
+asked for in a sentence, then the FAQ, and the fallback last (it always matches). `HOOKS`
+run after whichever handler answered: they note the turn (the last turns a staff card
+shows) and may add to its reply (held notices and staff replies).
 """
 from __future__ import annotations
 

@@ -19,10 +19,10 @@ from ..context import BotContext
 from ..kb.model import FaqEntry
 from ..message import Message, Reply
 from ..nlp.matcher import MatchResult
+from ..nlp.normalize import normalize
 from ..store import RedisError
 from ..store.conversation import Choice
 from ..store.stats import REJECTED
-from ..nlp.normalize import normalize
 from .base import contact_line
 from .fallback import today, worth_recording
 
@@ -65,6 +65,8 @@ class CorrectionHandler:
     name = "correction"
 
     def match(self, msg: Message, ctx: BotContext) -> Rejected | None:
+        """A whole message saying "wrong", with what it rejects (`NOTHING`: no direct answer
+        came before it). One read of the kept turns, only for such a message."""
         if msg.kind != "text" or not says_wrong(normalize(msg.text)):
             return None
         try:
@@ -82,6 +84,7 @@ class CorrectionHandler:
         return Rejected(last.said, entry, result) if entry is not None else NOTHING
 
     def handle(self, msg: Message, ctx: BotContext, found: Rejected) -> Reply:
+        """The other close entries, or how to go on; the rejection counted and filed."""
         if found.entry is None or found.result is None:
             return Reply("好的。没帮上忙的话，换个说法再问我一次试试，或回复“人工”，我把问题转给老师。")
         loaded, result = ctx.knowledge.current, found.result

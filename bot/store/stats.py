@@ -2,9 +2,8 @@
 
 Ids are stable, so hit counts survive edits. Daily outcomes (answered, a "您是不是想问"
 list, declined, and a direct answer the student then said was wrong) feed the console's
-dashboard; days are Asia/Shanghai dates. A count is
-not worth an answer: while Redis is down, nothing is counted. Counts go with the
-message's next round trip (`batch`).
+dashboard; days are Asia/Shanghai dates. A count is not worth an answer: while Redis is
+down, nothing is counted. Counts go with the message's next round trip (`batch`).
 """
 from __future__ import annotations
 
