@@ -102,7 +102,7 @@ def test_kb_eval_rejects_unknown_expected_ids(tmp_path):
 
 def test_chat_and_unanswered_share_the_embedded_store(tmp_path):
     r = run("chat", "--kb", str(SMALL_KB), "--user", "u1",
-            input="三方丢了咋办\n不对\n帮我写论文\n帮我写论文！\n", data_dir=tmp_path)
+            input="三方丢了咋办\n不对\n1\n帮我写论文\n帮我写论文！\n", data_dir=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "先写一份情况说明" in r.stdout and "没答到点上" in r.stdout and "暂时回答不了" in r.stdout
     report = run("kb", "unanswered", "--json", data_dir=tmp_path)
@@ -110,7 +110,9 @@ def test_chat_and_unanswered_share_the_embedded_store(tmp_path):
     assert rows[0]["normalized"] == "帮我写论文" and rows[0]["count"] == 2
     assert rows[1]["example"] == "三方丢了咋办" and rows[1]["rejected"] == ["tripartite-lost"]
     text = run("kb", "unanswered", data_dir=tmp_path).stdout
+    assert rows[1]["picked"] == {"tripartite-sign": 1}
     assert "三方丢了咋办｜tripartite-lost" in text and "学生说直接给的这条不对" in text
+    assert "学生从列表里选了：tripartite-sign 1 次" in text
 
 
 def test_missing_secret_for_an_enabled_channel_stops_with_one_line(tmp_path):

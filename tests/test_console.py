@@ -165,6 +165,10 @@ def test_the_workbench_marks_an_answer_the_student_said_was_wrong(console):
     assert marked.startswith("tripartite-lost")
     user.post("/console/unanswered/recheck", {})
     assert ctx.stores.unanswered.status_of(item.normalized) == OPEN
+    bot.send("1")                                   # picked from the list offered after 不对
+    page = user.get("/console/unanswered").get_data(as_text=True)
+    picked = page.split("学生从列表里选过 1 次")[0].rsplit('name="faq_id" value="', 1)[1]
+    assert picked.startswith("tripartite-sign")
     r = user.post("/console/unanswered/add", {"text": question, "faq_id": "tripartite-sign",
                                               "normalized": item.normalized})
     assert r.status_code == 302

@@ -143,13 +143,14 @@ def test_a_teacher_fixes_a_question_imports_jobs_and_sends_a_notice(serving, pag
 
     # A student asks what the bot cannot answer; the teacher adds it as a phrasing.
     assert LOST_ANSWER not in ask(QUESTION)
-    for text in ("三方丢了咋办", "答非所问", "食堂几点开门", "选调生要什么条件"):
+    for text in ("三方丢了咋办", "答非所问", "1", "食堂几点开门", "选调生要什么条件"):
         ask(text)
     page.goto(base + "/console/unanswered")
     row = page.locator("tr.question", has_text=QUESTION)
     rejected = page.locator("tr.question", has_text="三方丢了咋办")     # 不对 after a direct answer
     assert "学生说机器人直接给的答案不对" in rejected.inner_text()
     assert "学生说不是这条" in rejected.locator("form.guess", has_text="三方协议丢失了怎么办").inner_text()
+    assert "学生从列表里选过 1 次" in rejected.locator("form.guess", has_text="三方协议怎么签").inner_text()
     shot(page, "unanswered", tmp_path)
     row.locator("form.guess", has_text="三方协议丢失了怎么办").get_by_role("button").click()
     assert "已把“" + QUESTION in page.inner_text(".flash.ok")

@@ -108,3 +108,33 @@ def test_through_signed_wechat_messages_the_turn_kept_with_the_answer_is_read(ct
     assert LOST_ANSWER in say(LOST)
     assert say("不对").startswith("抱歉，刚才没答到点上")
     assert say("1").startswith("先由用人单位签字盖章")
+
+
+def test_a_pick_from_a_list_tells_staff_which_entry_the_student_meant(ctx):
+    """A "您是不是想问" list and the list after 不对 both keep the question they were offered
+    for; the pick is counted on that question's record and shown among the guesses."""
+    bot = BotTester(ctx)
+    assert bot.send("三方").startswith("您是不是想问")
+    first = ctx.stores.conversation.choices(bot.student)[1]
+    bot.send("2")
+    bot.send("三方")
+    bot.send("2")
+    bot.send(LOST)
+    bot.send("不对")
+    bot.send("1")
+    by_question = {item.example: item for item in ctx.stores.unanswered.top(10)}
+    assert by_question["三方"].picked == {first.value: 2}
+    assert by_question[LOST].picked == {"tripartite-sign": 1}
+    assert by_question[LOST].rejected == ("tripartite-lost",)
+    from bot.console.workbench import guesses
+    shown = [g.id for g in guesses(ctx, LOST, limit=1, also=by_question[LOST].picked)]
+    assert shown[0] == "tripartite-lost" and "tripartite-sign" in shown     # ranked lower, shown
+
+
+def test_a_pick_does_not_bring_back_an_erased_question(ctx):
+    bot = BotTester(ctx)
+    assert bot.send("我是张三 三方").startswith("您是不是想问")
+    assert ctx.stores.unanswered.forget_mentions({"张三"}) == 1
+    bot.send("1")                                   # the list is still there; its record is not
+    assert ctx.stores.unanswered.top(10) == []
+    assert not ctx.stores.unanswered.r.hlen(ctx.stores.keys.unanswered_picked())

@@ -188,6 +188,8 @@ def cmd_unanswered(args: argparse.Namespace) -> int:
     print("学生问得最多、机器人答不好的问题（次数｜学生原话｜最接近的问答及置信度）：")
     for r in rows:
         said = "（学生说直接给的这条不对）" if r.best_id in r.rejected else ""
+        if r.picked:
+            said += "（学生从列表里选了：" + "、".join(f"{i} {n} 次" for i, n in r.picked.items()) + "）"
         print(f"{r.count:>5}｜{r.example}｜{r.best_id or '-'} {r.best_score:.2f}{said}")
     return 0
 

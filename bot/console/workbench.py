@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from ..context import BotContext
 from ..store.unanswered import OPEN, RESOLVED, Unanswered
@@ -46,14 +47,19 @@ class Group:
         return sum(q.item.count for q in self.questions)
 
 
-def guesses(ctx: BotContext, text: str, limit: int = 3) -> list[Guess]:
+def guesses(ctx: BotContext, text: str, limit: int = 3, also: Iterable[str] = ()) -> list[Guess]:
+    """The bot's best few entries for `text`, and those of `also` (the entries students
+    picked from a list for it) wherever they rank: the entry a student chose is the one
+    a teacher most likely wants to add the question to."""
     loaded = ctx.knowledge.current
     result = loaded.matcher.match(text)
+    scores = {c.id: c.score for c in result.candidates}
+    ids = list(dict.fromkeys([c.id for c in result.candidates[:limit]] + list(also)))
     out = []
-    for c in result.candidates[:limit]:
-        entry = loaded.kb.by_id(c.id)
+    for faq_id in ids:
+        entry = loaded.kb.by_id(faq_id)
         if entry is not None:
-            out.append(Guess(c.id, entry.question, c.score))
+            out.append(Guess(faq_id, entry.question, scores.get(faq_id, 0.0)))
     return out
 
 
@@ -62,7 +68,7 @@ def groups(ctx: BotContext, search: str = "", status: str | None = OPEN,
     """Questions by their best guess, the most asked group first."""
     by_id: dict[str | None, Group] = {}
     for item in ctx.stores.unanswered.search(search, status)[:limit]:
-        g = guesses(ctx, item.example)
+        g = guesses(ctx, item.example, also=item.picked)
         suggest = ctx.knowledge.current.matcher.thresholds.suggest
         best = g[0] if g and g[0].score >= suggest else None
         key = best.id if best else None

@@ -101,7 +101,8 @@ class CorrectionHandler:
         if others:
             try:
                 ctx.stores.conversation.set_choices(
-                    msg.student, [Choice(e.question, "faq", e.id) for e in others])
+                    msg.student, [Choice(e.question, "faq", e.id, result.analysis.normalized)
+                                  for e in others])
             except RedisError:
                 pass        # the list still helps while Redis is down; a digit then gets 稍后再试
             return Reply("抱歉，刚才没答到点上，这个问题已经记下来转给老师完善。您问的是不是：",

@@ -106,9 +106,10 @@ class FaqHandler:
             entry = found.snapshot.kb.by_id(result.answer_id)
             st.faq_stats.hit(entry.id)
             return answer_for(entry, ctx)
-        picks = found.suggested()
+        picks, asked = found.suggested(), result.analysis.normalized
         try:
-            st.conversation.set_choices(msg.student, [Choice(e.question, "faq", e.id) for e in picks])
+            st.conversation.set_choices(msg.student, [Choice(e.question, "faq", e.id, asked)
+                                                      for e in picks])
         except StoreUnavailable:
             pass        # the list still helps while Redis is down; a digit then gets 稍后再试
         return suggest_reply(picks)

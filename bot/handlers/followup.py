@@ -41,6 +41,8 @@ class FollowupHandler:
             if entry is None:
                 return Reply("这条问答刚刚被老师更新了，请重新提问一次。")
             ctx.stores.faq_stats.hit(entry.id)
+            if choice.asked:
+                ctx.stores.unanswered.picked(choice.asked, entry.id)
             return answer_for(entry, ctx)
         if choice.action == "fair":
             fair = ctx.stores.fairs.get(choice.value)

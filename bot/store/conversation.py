@@ -26,6 +26,8 @@ class Choice:
     label: str
     action: str          # e.g. "faq" (value: an FAQ id) or "fair" (value: a fair id)
     value: str
+    asked: str = ""      # an FAQ list: the question it was offered for (normalized), so a
+                         # pick tells staff which entry the student meant
 
 
 class ConversationStore:

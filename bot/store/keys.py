@@ -63,6 +63,9 @@ class Keys:
     def unanswered_rejected(self) -> str:
         return self._k("unanswered", "rejected")
 
+    def unanswered_picked(self) -> str:
+        return self._k("unanswered", "picked")
+
     # students' question vectors, shared by the bot's processes (no text, no student)
     def question_vector(self, digest: str) -> str:
         return self._k("qvec", digest)

@@ -5,13 +5,15 @@ Each group has a status staff set in the console's workbench (open, done, ignore
 the re-check sets (resolved: the bot now answers it well). A done or resolved question
 asked again and still not answered well opens again; an ignored one stays ignored.
 A question the bot answered directly and the student said was wrong (不对) keeps the
-entries rejected, so the re-check does not call the same answer "answered well".
+entries rejected, so the re-check does not call the same answer "answered well"; one
+answered with a "您是不是想问" list keeps which entries students picked from it, the
+strongest hint of what they meant.
 Recording never stands in the way of an answer: while Redis is down it is skipped.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import redis
 
@@ -31,6 +33,7 @@ class Unanswered:
     best_score: float
     status: str = OPEN
     rejected: tuple[str, ...] = ()     # entries a student said were the wrong answer
+    picked: dict[str, int] = field(default_factory=dict)   # entry id: times picked from a list
 
 
 class UnansweredLog:
@@ -63,6 +66,19 @@ class UnansweredLog:
         except StoreUnavailable:
             pass
 
+    def picked(self, normalized: str, faq_id: str) -> None:
+        """A student picked `faq_id` from the list offered for this question. Counted
+        only for a question on record (an erased one is not brought back); its status is
+        left as it is."""
+        try:
+            if self.r.zscore(self.keys.unanswered_counts(), normalized) is None:
+                return
+            known = _counts(self.r.hget(self.keys.unanswered_picked(), normalized))
+            known[faq_id] = known.get(faq_id, 0) + 1
+            self.r.hset(self.keys.unanswered_picked(), normalized, json.dumps(known))
+        except StoreUnavailable:
+            pass
+
     def forget_mentions(self, words: set[str]) -> int:
         """Drop recorded questions that quote any of `words` (erasing a student who typed
         their own name or 学号 into a question). Returns how many were dropped."""
@@ -78,6 +94,7 @@ class UnansweredLog:
             pipe.hdel(self.keys.unanswered_best(), *gone)
             pipe.hdel(self.keys.unanswered_status(), *gone)
             pipe.hdel(self.keys.unanswered_rejected(), *gone)
+            pipe.hdel(self.keys.unanswered_picked(), *gone)
             pipe.execute()
         return len(gone)
 
@@ -90,13 +107,14 @@ class UnansweredLog:
         pipe.hmget(self.keys.unanswered_best(), names)
         pipe.hmget(self.keys.unanswered_status(), names)
         pipe.hmget(self.keys.unanswered_rejected(), names)
-        examples, bests, statuses, rejected = pipe.execute()
+        pipe.hmget(self.keys.unanswered_picked(), names)
+        examples, bests, statuses, rejected, picked = pipe.execute()
         out = []
-        for (name, count), example, best, status, gone in zip(rows, examples, bests, statuses,
-                                                             rejected):
+        for (name, count), example, best, status, gone, chosen in zip(
+                rows, examples, bests, statuses, rejected, picked):
             best_id, score = json.loads(best) if best else (None, 0.0)
             out.append(Unanswered(name, int(count), example or name, best_id, float(score),
-                                  status or OPEN, _ids(gone)))
+                                  status or OPEN, _ids(gone), _counts(chosen)))
         return out
 
     def top(self, limit: int = 20, status: str | None = None) -> list[Unanswered]:
@@ -147,3 +165,14 @@ def _ids(raw: str | None) -> tuple[str, ...]:
     except ValueError:
         return ()
     return tuple(str(i) for i in ids) if isinstance(ids, list) else ()
+
+
+def _counts(raw: str | None) -> dict[str, int]:
+    """The picked entry ids and how often, kept as a JSON object; empty when odd."""
+    try:
+        counts = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    if not isinstance(counts, dict):
+        return {}
+    return {str(k): int(v) for k, v in counts.items() if isinstance(v, int)}
