@@ -70,10 +70,14 @@ class UnansweredLog:
         """A student picked `faq_id` from the list offered for this question. Counted
         only for a question on record (an erased one is not brought back); its status is
         left as it is."""
+        pipe = self.r.pipeline(transaction=False)
+        pipe.zscore(self.keys.unanswered_counts(), normalized)
+        pipe.hget(self.keys.unanswered_picked(), normalized)
         try:
-            if self.r.zscore(self.keys.unanswered_counts(), normalized) is None:
+            recorded, raw = pipe.execute()
+            if recorded is None:
                 return
-            known = _counts(self.r.hget(self.keys.unanswered_picked(), normalized))
+            known = _counts(raw)
             known[faq_id] = known.get(faq_id, 0) + 1
             self.r.hset(self.keys.unanswered_picked(), normalized, json.dumps(known))
         except StoreUnavailable:
