@@ -69,17 +69,17 @@ def test_a_second_rejection_adds_the_entry_once(ctx):
 
 
 def test_not_right_after_anything_else_is_a_plain_no_that_does_nothing(ctx):
-    """After a list, a confirmation or nothing, 不对 says how to go on; it pauses nothing,
-    and it is not filed as a question the bot could not answer."""
+    """After a list or nothing, 不对 says how to go on; to a confirmation it is its "no"
+    option. It pauses nothing, and it is not filed as a question the bot could not answer."""
     bot = BotTester(ctx)
     plain = "好的。没帮上忙的话，换个说法再问我一次试试，或回复“人工”，我把问题转给老师。"
     assert bot.send("不对") == plain                  # nothing asked before
     assert bot.send("三方").startswith("您是不是想问")   # a list
     assert bot.send("都不是") == plain
-    assert "暂停" in bot.send("别再给我推送了")         # a confirmation
-    assert bot.send("不是") == plain
+    assert "暂停" in bot.send("别再给我推送了")         # a confirmation: its "no" option
+    assert bot.send("不是") == "好的，推送照常。"
     assert not ctx.stores.prefs.get(bot.student).paused
-    assert "已暂停" in bot.send("1")                  # the confirmation still stands
+    assert "没有对应的列表" in bot.send("1")            # answered: the offer is gone
     asked = [item.example for item in ctx.stores.unanswered.top(10)]
     assert asked == ["三方"] and all(not item.rejected for item in ctx.stores.unanswered.top(10))
 

@@ -7,8 +7,9 @@ and the way to a person; the question goes to the staff's workbench marked with 
 that was wrong, so a teacher sees the confident mistakes too (not only what the bot
 declined) and the re-check does not close it while the bot still gives that answer. Only
 the chat's last exchange is looked at, from the turns kept for the staff card
-(`store.turns`). After anything else (a list, a confirmation, nothing) it is a plain "no":
-the bot says how to go on and does nothing, and 不对 is not filed as a question.
+(`store.turns`). After anything else it is a plain "no": to a confirmation offering a
+"no" option (要暂停推送吗 … 不用了，继续推送) it picks that option; otherwise (a list, nothing)
+the bot says how to go on and does nothing. 不对 is never filed as a question.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ..nlp.normalize import normalize
 from ..store import RedisError
 from ..store.conversation import Choice
 from ..store.stats import REJECTED
+from . import followup
 from .base import contact_line
 from .fallback import today, worth_recording
 
@@ -61,6 +63,15 @@ def answered_with(answer: str, entries: list[FaqEntry]) -> FaqEntry | None:
     return None
 
 
+def _declining_choice(msg: Message, ctx: BotContext) -> Choice | None:
+    """The "no" option of a confirmation the student was just offered, if any."""
+    try:
+        choices = ctx.stores.conversation.choices(msg.student)
+    except RedisError:
+        return None
+    return next((c for c in choices if c.action == "pause" and c.value == "no"), None)
+
+
 class CorrectionHandler:
     name = "correction"
 
@@ -86,6 +97,9 @@ class CorrectionHandler:
     def handle(self, msg: Message, ctx: BotContext, found: Rejected) -> Reply:
         """The other close entries, or how to go on; the rejection counted and filed."""
         if found.entry is None or found.result is None:
+            declining = _declining_choice(msg, ctx)
+            if declining is not None:
+                return followup.handler.run(declining, msg, ctx)
             return Reply("好的。没帮上忙的话，换个说法再问我一次试试，或回复“人工”，我把问题转给老师。")
         loaded, result = ctx.knowledge.current, found.result
         ctx.stores.faq_stats.outcome(today(ctx), REJECTED)
