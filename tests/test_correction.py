@@ -68,20 +68,23 @@ def test_a_second_rejection_adds_the_entry_once(ctx):
     assert item.count == 2 and item.rejected == ("tripartite-lost",)
 
 
-def test_not_right_after_anything_else_is_a_plain_no_that_does_nothing(ctx):
-    """After a list or nothing, 不对 says how to go on; to a confirmation it is its "no"
-    option. It pauses nothing, and it is not filed as a question the bot could not answer."""
+def test_not_right_after_anything_else_is_a_plain_no(ctx):
+    """After nothing, 不对 says how to go on; to a confirmation it is its "no" option; to a
+    "您是不是想问" list (都不是) the listed entries are marked rejected and the list closes.
+    It pauses nothing, and 不对 is never filed as a question of its own."""
     bot = BotTester(ctx)
     plain = "好的。没帮上忙的话，换个说法再问我一次试试，或回复“人工”，我把问题转给老师。"
     assert bot.send("不对") == plain                  # nothing asked before
     assert bot.send("三方").startswith("您是不是想问")   # a list
-    assert bot.send("都不是") == plain
+    listed = [c.value for c in ctx.stores.conversation.choices(bot.student)]
+    assert bot.send("都不是").startswith("好的，列表里都不是的话，这个问题已经记下来转给老师完善")
+    assert "没有对应的列表" in bot.send("1")            # the list is closed
     assert "暂停" in bot.send("别再给我推送了")         # a confirmation: its "no" option
     assert bot.send("不是") == "好的，推送照常。"
     assert not ctx.stores.prefs.get(bot.student).paused
     assert "没有对应的列表" in bot.send("1")            # answered: the offer is gone
-    asked = [item.example for item in ctx.stores.unanswered.top(10)]
-    assert asked == ["三方"] and all(not item.rejected for item in ctx.stores.unanswered.top(10))
+    [item] = ctx.stores.unanswered.top(10)
+    assert item.example == "三方" and item.count == 1 and list(item.rejected) == listed
 
 
 def test_the_rejection_is_erased_with_the_question(ctx):

@@ -8,8 +8,9 @@ that was wrong, so a teacher sees the confident mistakes too (not only what the 
 declined) and the re-check does not close it while the bot still gives that answer. Only
 the chat's last exchange is looked at, from the turns kept for the staff card
 (`store.turns`). After anything else it is a plain "no": to a confirmation offering a
-"no" option (要暂停推送吗 … 不用了，继续推送) it picks that option; otherwise (a list, nothing)
-the bot says how to go on and does nothing. 不对 is never filed as a question.
+"no" option (要暂停推送吗 … 不用了，继续推送) it picks that option; to a "您是不是想问" list
+the listed entries are marked rejected on the question's record; otherwise the bot says
+how to go on and does nothing. 不对 is never filed as a question of its own.
 """
 from __future__ import annotations
 
@@ -63,13 +64,27 @@ def answered_with(answer: str, entries: list[FaqEntry]) -> FaqEntry | None:
     return None
 
 
-def _declining_choice(msg: Message, ctx: BotContext) -> Choice | None:
-    """The "no" option of a confirmation the student was just offered, if any."""
+def plain_no(msg: Message, ctx: BotContext) -> Reply:
+    """不对 to what was not a direct answer. To a confirmation, its "no" option; to an FAQ
+    list (都不是), none of its entries was it: they are marked rejected on the question's
+    record and the list is closed; else how to go on."""
     try:
         choices = ctx.stores.conversation.choices(msg.student)
     except RedisError:
-        return None
-    return next((c for c in choices if c.action == "pause" and c.value == "no"), None)
+        choices = []
+    declining = next((c for c in choices if c.action == "pause" and c.value == "no"), None)
+    if declining is not None:
+        return followup.handler.run(declining, msg, ctx)
+    listed = [c for c in choices if c.action == "faq" and c.asked]
+    if listed:
+        try:
+            ctx.stores.unanswered.reject(listed[0].asked, [c.value for c in listed])
+            ctx.stores.conversation.set_choices(msg.student, [])
+        except RedisError:
+            pass
+        return Reply("好的，列表里都不是的话，这个问题已经记下来转给老师完善。"
+                     "换个说法再问我一次试试，或回复“人工”，我把问题转给老师。")
+    return Reply("好的。没帮上忙的话，换个说法再问我一次试试，或回复“人工”，我把问题转给老师。")
 
 
 class CorrectionHandler:
@@ -97,10 +112,7 @@ class CorrectionHandler:
     def handle(self, msg: Message, ctx: BotContext, found: Rejected) -> Reply:
         """The other close entries, or how to go on; the rejection counted and filed."""
         if found.entry is None or found.result is None:
-            declining = _declining_choice(msg, ctx)
-            if declining is not None:
-                return followup.handler.run(declining, msg, ctx)
-            return Reply("好的。没帮上忙的话，换个说法再问我一次试试，或回复“人工”，我把问题转给老师。")
+            return plain_no(msg, ctx)
         loaded, result = ctx.knowledge.current, found.result
         ctx.stores.faq_stats.outcome(today(ctx), REJECTED)
         if worth_recording(found.question) and result.analysis.normalized:

@@ -59,12 +59,29 @@ class UnansweredLog:
             status, known = pipe.execute()[3:5]
             if status in REOPENS:
                 self.r.hdel(self.keys.unanswered_status(), normalized)
-            ids = _ids(known)
-            if rejected and rejected not in ids:
-                self.r.hset(self.keys.unanswered_rejected(), normalized,
-                            json.dumps([*ids, rejected]))
+            if rejected:
+                self._add_rejected(normalized, known, [rejected])
         except StoreUnavailable:
             pass
+
+    def reject(self, normalized: str, faq_ids: list[str]) -> None:
+        """A student said none of the entries offered for this question was it (都不是).
+        Only for a question on record; not counted as another asking."""
+        pipe = self.r.pipeline(transaction=False)
+        pipe.zscore(self.keys.unanswered_counts(), normalized)
+        pipe.hget(self.keys.unanswered_rejected(), normalized)
+        try:
+            recorded, known = pipe.execute()
+            if recorded is not None:
+                self._add_rejected(normalized, known, faq_ids)
+        except StoreUnavailable:
+            pass
+
+    def _add_rejected(self, normalized: str, known: str | None, faq_ids: list[str]) -> None:
+        ids = _ids(known)
+        new = [i for i in dict.fromkeys(faq_ids) if i not in ids]
+        if new:
+            self.r.hset(self.keys.unanswered_rejected(), normalized, json.dumps([*ids, *new]))
 
     def picked(self, normalized: str, faq_id: str) -> None:
         """A student picked `faq_id` from the list offered for this question. Counted
