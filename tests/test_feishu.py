@@ -206,6 +206,26 @@ def test_choices_are_buttons_and_pressing_one_answers_like_typing_its_digit(
     assert expected[first_label] in answer.content["text"]
 
 
+def test_not_right_after_a_direct_answer_is_a_card_of_the_other_entries(app, ev, feishu):
+    """不对 through real Feishu events: the turn of the answer sent through the reply API is
+    read, and the other entries come as buttons; pressing one answers it."""
+    ev.post(text("三方丢了咋办", user="ou_wrong", message_id="om_w1"))
+    settle(app)
+    ev.post(text("不对", user="ou_wrong", message_id="om_w2"))
+    settle(app)
+    first, card_reply = replies(feishu)
+    assert LOST_ANSWER in first.content["text"]
+    assert card_reply.body["msg_type"] == "interactive"
+    card = card_reply.content
+    assert card["elements"][0]["text"]["content"].startswith("抱歉，刚才没答到点上")
+    labels = [a["text"]["content"] for e in card["elements"] if e["tag"] == "action"
+              for a in e["actions"]]
+    assert labels == ["1. 三方协议怎么签？"]
+    ev.post(card_event(VTOKEN, "1", user="ou_wrong", message_id="om_w_card"))
+    settle(app)
+    assert replies(feishu)[2].content["text"].startswith("先由用人单位签字盖章")
+
+
 def test_a_card_feishu_refuses_is_sent_again_as_text(make_ctx, feishu):
     app = create_app(ctx=_ctx(make_ctx, feishu))
     feishu.fail_next("reply", BAD_CARD)
