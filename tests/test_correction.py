@@ -1,6 +1,7 @@
 """不对 right after a direct answer: the other close entries, the way to a person, and the
 question on the staff's workbench marked with the entry the student rejected, which the
-re-check does not take for "answered well" while the bot still gives it."""
+re-check does not take for "answered well" while the bot still gives it. 不对 after anything
+else is a plain no; a pick from a list is counted on the question it was offered for."""
 from __future__ import annotations
 
 import pytest
