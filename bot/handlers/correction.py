@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from ..context import BotContext
 from ..kb.model import FaqEntry
 from ..message import Message, Reply
-from ..nlp.matcher import MatchResult
 from ..nlp.normalize import normalize
 from ..store import RedisError
 from ..store.conversation import Choice
@@ -28,6 +27,7 @@ from ..store.stats import REJECTED
 from . import followup
 from .base import contact_line
 from .fallback import today, worth_recording
+from .faq import FaqFound
 
 _LEAD = r"(?:老师|同学|呃|额|嗯|唉|哎|啊|可是|但是|不过)*"
 _WHO = r"(?:你|你这|你这个|这|这个|这条|回答|答案|你的回答|你给的|你发的)?(?:说|答|回答|回复|给)?(?:的)?"
@@ -44,7 +44,7 @@ PREFIX = 40          # characters of an answer enough to tell which entry it beg
 class Rejected:
     question: str               # what the student asked before
     entry: FaqEntry | None      # the entry the bot answered with; None: it had not answered
-    result: MatchResult | None  # that question matched against today's knowledge base
+    again: FaqFound | None      # that question matched against today's knowledge base
 
 
 NOTHING = Rejected("", None, None)
@@ -103,17 +103,17 @@ class CorrectionHandler:
             return NOTHING
         last = turns[-1]
         snapshot = ctx.knowledge.current
-        result = snapshot.matcher.match(last.said)
-        ranked = [e for e in (snapshot.kb.by_id(c.id) for c in result.candidates) if e]
+        again = FaqFound(snapshot, snapshot.matcher.match(last.said))
+        ranked = [e for e in (snapshot.kb.by_id(c.id) for c in again.result.candidates) if e]
         entry = answered_with(last.answer, ranked) or answered_with(last.answer,
                                                                    list(snapshot.kb.entries))
-        return Rejected(last.said, entry, result) if entry is not None else NOTHING
+        return Rejected(last.said, entry, again) if entry is not None else NOTHING
 
     def handle(self, msg: Message, ctx: BotContext, found: Rejected) -> Reply:
         """The other close entries, or how to go on; the rejection counted and filed."""
-        if found.entry is None or found.result is None:
+        if found.entry is None or found.again is None:
             return plain_no(msg, ctx)
-        loaded, result = ctx.knowledge.current, found.result
+        result = found.again.result
         ctx.stores.faq_stats.outcome(today(ctx), REJECTED)
         if worth_recording(found.question) and result.analysis.normalized:
             try:
@@ -122,8 +122,7 @@ class CorrectionHandler:
                                              rejected=found.entry.id)
             except RedisError:
                 pass                # the student's next step matters more than the record
-        others = [e for e in (loaded.kb.by_id(c.id) for c in loaded.matcher.suggestions(result))
-                  if e is not None and e.id != found.entry.id]
+        others = [e for e in found.again.suggested() if e.id != found.entry.id]
         if others:
             try:
                 ctx.stores.conversation.set_choices(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Callable
 
 import redis
 
@@ -52,51 +53,46 @@ class UnansweredLog:
         pipe.hset(self.keys.unanswered_best(), normalized,
                   json.dumps([best_id, round(score, 3)]))
         pipe.hget(self.keys.unanswered_status(), normalized)
-        pipe.hget(self.keys.unanswered_rejected(), normalized)
         if day:
             pipe.hincrby(self.keys.unanswered_daily(), day, 1)
         try:
-            status, known = pipe.execute()[3:5]
+            status = pipe.execute()[3]
             if status in REOPENS:
                 self.r.hdel(self.keys.unanswered_status(), normalized)
-            if rejected:
-                self._add_rejected(normalized, known, [rejected])
         except StoreUnavailable:
-            pass
+            return
+        if rejected:
+            self.reject(normalized, [rejected])
 
     def reject(self, normalized: str, faq_ids: list[str]) -> None:
-        """A student said none of the entries offered for this question was it (都不是).
-        Only for a question on record; not counted as another asking."""
-        pipe = self.r.pipeline(transaction=False)
-        pipe.zscore(self.keys.unanswered_counts(), normalized)
-        pipe.hget(self.keys.unanswered_rejected(), normalized)
-        try:
-            recorded, known = pipe.execute()
-            if recorded is not None:
-                self._add_rejected(normalized, known, faq_ids)
-        except StoreUnavailable:
-            pass
-
-    def _add_rejected(self, normalized: str, known: str | None, faq_ids: list[str]) -> None:
-        ids = _ids(known)
-        new = [i for i in dict.fromkeys(faq_ids) if i not in ids]
-        if new:
-            self.r.hset(self.keys.unanswered_rejected(), normalized, json.dumps([*ids, *new]))
+        """Students said these entries were not it: the answer given (不对), or every entry
+        of a list (都不是). Not counted as another asking."""
+        def add(raw: str | None) -> str | None:
+            ids = _ids(raw)
+            new = [i for i in dict.fromkeys(faq_ids) if i not in ids]
+            return json.dumps([*ids, *new]) if new else None
+        self._amend(self.keys.unanswered_rejected(), normalized, add)
 
     def picked(self, normalized: str, faq_id: str) -> None:
-        """A student picked `faq_id` from the list offered for this question. Counted
-        only for a question on record (an erased one is not brought back); its status is
-        left as it is."""
-        pipe = self.r.pipeline(transaction=False)
-        pipe.zscore(self.keys.unanswered_counts(), normalized)
-        pipe.hget(self.keys.unanswered_picked(), normalized)
-        try:
-            recorded, raw = pipe.execute()
-            if recorded is None:
-                return
+        """A student picked `faq_id` from the list offered for this question."""
+        def count(raw: str | None) -> str:
             known = _counts(raw)
             known[faq_id] = known.get(faq_id, 0) + 1
-            self.r.hset(self.keys.unanswered_picked(), normalized, json.dumps(known))
+            return json.dumps(known)
+        self._amend(self.keys.unanswered_picked(), normalized, count)
+
+    def _amend(self, key: str, normalized: str, change: Callable[[str | None], str | None]) -> None:
+        """Rewrite this question's field of the hash `key` with `change` (None: leave it).
+        Only for a question on record, so an erased one is not brought back; its status
+        is left as it is."""
+        pipe = self.r.pipeline(transaction=False)
+        pipe.zscore(self.keys.unanswered_counts(), normalized)
+        pipe.hget(key, normalized)
+        try:
+            recorded, raw = pipe.execute()
+            value = change(raw) if recorded is not None else None
+            if value is not None:
+                self.r.hset(key, normalized, value)
         except StoreUnavailable:
             pass
 
