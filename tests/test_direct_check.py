@@ -9,7 +9,7 @@ from bench.direct_check import KEEP, Row, fit
 from bench.placement import DEV
 from bot.kb.loader import load_kb
 from bot.nlp.builder import MatcherBuilder
-from bot.nlp.model import DIRECT_CHECK, SEMANTIC, Candidate, DirectCheck, Thresholds, decide
+from bot.nlp.model import CHECK_NAMES, DIRECT_CHECK, Candidate, DirectCheck, Thresholds, decide
 
 from .support.builders import SMALL_KB, shared_provider
 
@@ -66,21 +66,58 @@ def test_a_candidate_scored_by_words_alone_is_not_checked():
 
 def test_the_shipped_check_reads_every_meaning_feature():
     """A refit that renames a feature must refit the check too, or it would be skipped."""
-    assert set(DIRECT_CHECK.weights) == set(SEMANTIC.names)
+    assert set(DIRECT_CHECK.weights) == set(CHECK_NAMES)
     assert any(abs(w) > 0 for w in DIRECT_CHECK.weights.values())
+
+
+def test_the_check_reads_how_close_the_question_is_to_career_worded_offtopic_ones(caijing):
+    """The memory of questions in dev schools' career words that their FAQs did not
+    answer reaches the check; closer to them counts against answering directly."""
+    result = caijing.match("注会审计那科主要考哪些章节？")
+    features = dict(result.best.features)
+    assert 0.0 < features["near_off"] <= 1.0 and 0.0 < features["use_near_off"] <= 1.0
+    top = result.best
+    closer = Candidate(top.id, top.score, tuple((n, v + 0.05 if n in ("near_off", "use_near_off") else v)
+                                                for n, v in top.features), top.logit)
+    value = lambda c: sum(w * dict(c.features)[n] for n, w in DIRECT_CHECK.weights.items())
+    assert value(closer) < value(top)
+
+
+def _row(x, right: bool, near=(("other", 0.0, 0.0),), group="g") -> Row:
+    return Row(group, "full", tuple(x), near, right, not right)
 
 
 def test_fitting_lets_through_the_share_of_right_answers_it_promises():
     rng = np.random.default_rng(7)
     good = rng.normal(1.0, 0.5, size=(400, 2))
     bad = rng.normal(-1.0, 0.5, size=(40, 2))
-    rows = [Row("g", "full", tuple(x), True, False) for x in good]
-    rows += [Row("g", "full", tuple(x), False, True) for x in bad]
+    rows = [_row(x, True) for x in good] + [_row(x, False) for x in bad]
     w, b, floor = fit(rows)
-    passed = good @ w + b >= floor
+    passed = good @ w[:2] + b >= floor
     assert passed.mean() >= KEEP - 1 / len(good)
-    assert (bad @ w + b < floor).mean() > 0.9
+    assert (bad @ w[:2] + b < floor).mean() > 0.9
     assert w[0] > 0 and w[1] > 0
+
+
+def test_a_rows_own_school_is_left_out_of_its_memory():
+    """A dev school's question is in the shipped memory word for word; fitted with it,
+    the check would learn that only a perfect match counts."""
+    row = _row((0.5,), False, near=(("g", 1.0, 1.0), ("h", 0.4, 0.6), ("k", 0.7, 0.2)))
+    assert row.features({"g"}) == (0.5, 0.7, 0.6)
+    assert row.features({"g", "k"}) == (0.5, 0.4, 0.6)
+    assert row.features({"g", "h", "k"}) == (0.5, 0.0, 0.0)
+    # Fitted on rows whose only tell is their own school's memory, the check learns nothing.
+    rng = np.random.default_rng(3)
+    rows = [_row(rng.normal(0, 1, 1), True, near=(("g", 0.2, 0.2), ("h", 0.3, 0.3))) for _ in range(200)]
+    rows += [_row(rng.normal(0, 1, 1), False, near=(("g", 1.0, 1.0), ("h", 0.3, 0.3))) for _ in range(50)]
+    w, _, _ = fit(rows)
+    assert abs(w[1]) < 1e-6 and abs(w[2]) < 1e-6
+
+
+def test_the_second_batch_of_career_worded_questions_is_never_fitted_on():
+    rows = [_row((float(i),), i % 2 == 0) for i in range(40)]
+    unfitted = [Row("g", "full", (100.0,), (("other", 0.0, 0.0),), False, True, fitted=False)] * 30
+    assert np.allclose(fit(rows)[0], fit(rows + unfitted)[0])
 
 
 def test_the_self_test_reports_as_direct_only_what_the_check_lets_through():

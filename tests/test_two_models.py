@@ -97,8 +97,26 @@ def test_a_new_questions_scores_are_those_of_its_vector(tmp_path, pair):
     for field in ("phrase", "passage", "sentence", "use_phrase", "use_passage"):
         np.testing.assert_array_equal(getattr(new, field), getattr(again, field))
     assert (new.offtopic, new.use_offtopic) == (again.offtopic, again.use_offtopic)
+    assert (new.near, new.use_near) == (again.near, again.use_near)
+    assert 0.0 < new.near < 0.999 and 0.0 < new.use_near < 0.999
     assert int(np.argmax(new.use_phrase)) == 1      # the archive entry, by USE alone
 
+
+
+def test_a_question_of_the_career_worded_memory_is_its_own_closest(tmp_path, pair):
+    """The shipped career-worded off-topic questions are remembered by both models, and
+    by the dev school each was written for (what fitting leaves out)."""
+    from bot.nlp.offtopic import career_offtopic
+    matcher, _ = MatcherBuilder(data_dir=tmp_path).full(KB)
+    school, questions = next(iter(career_offtopic().items()))
+    elsewhere = {q for name, qs in career_offtopic().items() if name != school for q in qs}
+    text = matcher._prepare(next(q for q in questions if q not in elsewhere and len(q) > 8))
+    scores = matcher.semantic.scores(matcher.semantic.vector(text))
+    assert scores.near > 0.999 and scores.use_near > 0.999
+    by_school = matcher.semantic.near_by_school(text)
+    assert set(by_school) == set(career_offtopic())
+    assert by_school[school] == (scores.near, scores.use_near)
+    assert all(e5 < 0.999 for name, (e5, _) in by_school.items() if name != school)
 
 EXIT_WHILE_TOKENIZING = """
 import threading

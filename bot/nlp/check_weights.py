@@ -1,16 +1,16 @@
 """Fitted constants of the direct-answer check. Written by `python -m bench.direct_check` (dev set only)."""
 
 CHECK_WEIGHTS: dict[str, float] = {
-    "cos": -6.989, "cont": 0.9044, "union": 1.5288, "covered": 3.5558, "fuzz": 3.3136,
-    "partial": 0.5554, "keyword": 0.2812, "anchor": -0.8043, "answer": 5.2949, "bm25": 5.2077,
-    "pre_rank": -0.5769, "missing": -3.0059, "length": 1.4799, "foreign": 0.6252,
-    "density": -0.4564, "emb": -20.5414, "emb_rel": 19.1727, "passage": -35.747,
-    "passage_rel": 95.0178, "emb_z": 0.6065, "passage_z": 1.1957, "emb_rank": -0.9364,
-    "passage_rank": -1.6001, "sentence": 67.3989, "sentence_rel": 63.5064,
-    "sentence_z": -0.8731, "emb_best": 14.7245, "offtopic_sim": -3.5298,
-    "offtopic_gap": 14.1246, "breaker": 2.3331, "use": -6.5242, "use_rel": 10.6693,
-    "use_passage": 2.2535, "use_passage_rel": -9.8663, "use_off": 5.0562,
-    "use_off_gap": 7.4517,
+    "cos": -4.6514, "cont": -0.1121, "union": 0.498, "covered": 2.7685, "fuzz": 2.4046,
+    "partial": 0.644, "keyword": 0.6913, "anchor": -0.4326, "answer": 4.7644, "bm25": 3.6949,
+    "pre_rank": -0.1954, "missing": -2.772, "length": 1.1277, "foreign": 0.5634,
+    "density": -0.3747, "emb": 1.4396, "emb_rel": 24.7956, "passage": -31.743,
+    "passage_rel": 41.9103, "emb_z": 0.4331, "passage_z": 0.9507, "emb_rank": -1.045,
+    "passage_rank": -0.5338, "sentence": 67.5604, "sentence_rel": 43.736,
+    "sentence_z": -0.5148, "emb_best": 7.035, "offtopic_sim": 4.0921, "offtopic_gap": 4.9511,
+    "breaker": 1.7032, "use": -4.3927, "use_rel": 6.5816, "use_passage": 2.4791,
+    "use_passage_rel": -16.6444, "use_off": 6.504, "use_off_gap": 8.1232, "near_off": -47.1981,
+    "use_near_off": -5.4604,
 }
-CHECK_BIAS = -19.9931
-CHECK_FLOOR = 1.0477
+CHECK_BIAS = 0.5201
+CHECK_FLOOR = 1.1227

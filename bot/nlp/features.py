@@ -104,6 +104,10 @@ def columns(index: LexicalIndex, a: Analysis, rows: list[int], lexical: LexicalS
         use_best = float(max(use_phrase.max(), use_passage.max()))
         out["use_off"] = np.full(n, semantic.use_offtopic)
         out["use_off_gap"] = np.full(n, use_best - semantic.use_offtopic)
+        # Close to a question in another school's career words that its FAQ did not answer:
+        # read by the direct-answer check only (`model.CHECK_ONLY`).
+        out["near_off"] = np.full(n, semantic.near)
+        out["use_near_off"] = np.full(n, semantic.use_near)
     return out
 
 

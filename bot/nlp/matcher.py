@@ -20,8 +20,8 @@ from .analyzer import Analysis, Analyzer
 from .features import columns, covers
 from .focus import FOCUS_CHARS, focus
 from .index import LexicalIndex, LexicalScores
-from .model import (DIRECT_CHECK, LEXICAL, SEMANTIC, Candidate, ConfidenceModel, DirectCheck, MatchResult,
-                    Thresholds, decide)
+from .model import (CHECK_ONLY, DIRECT_CHECK, LEXICAL, SEMANTIC, Candidate, ConfidenceModel, DirectCheck,
+                    MatchResult, Thresholds, decide)
 from .semantic import Meaning, SemanticIndex, SemanticScores
 
 SEMANTIC_CANDIDATES = 4   # entries closest in meaning added to the lexical short list
@@ -160,7 +160,8 @@ class FaqMatcher:
         confidence = 1 / (1 + np.exp(-z))
         order = np.argsort(-z, kind="stable")
         cover = covers(self.index, a, rows)
-        names = model.names
+        names = model.names + tuple(n for n in CHECK_ONLY if n in cols)
+        kept = np.column_stack([x, *(cols[n] for n in names[len(model.names):])])
         return [Candidate(self.index.entries[rows[k]].id, round(float(confidence[k]), 4),
-                          tuple(zip(names, x[k].tolist())), float(z[k]), cover[k])
+                          tuple(zip(names, kept[k].tolist())), float(z[k]), cover[k])
                 for k in order]

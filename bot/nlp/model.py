@@ -35,6 +35,10 @@ class ConfidenceModel:
 
 LEXICAL = ConfidenceModel(LEXICAL_WEIGHTS, LEXICAL_BIAS)
 SEMANTIC = ConfidenceModel(SEMANTIC_WEIGHTS, SEMANTIC_BIAS)
+# Features the direct-answer check reads beside the confidence model's: how close the
+# question is to the shipped career-worded off-topic questions (`offtopic.py`).
+CHECK_ONLY = ("near_off", "use_near_off")
+CHECK_NAMES = SEMANTIC.names + CHECK_ONLY
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import numpy as np
 from ..kb.model import FaqEntry
 from .embed import QueryCache, SharedVectors, VectorStore
 from .encoders import Embedder, load_embedder
-from .offtopic import offtopic_questions
+from .offtopic import career_offtopic, offtopic_questions
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,8 @@ class SemanticScores:
     use_phrase: np.ndarray   # the second model's (USE) phrasing, passage and off-topic scores
     use_passage: np.ndarray
     use_offtopic: float
+    near: float = 0.0        # both models' cosine of the closest career-worded off-topic question
+    use_near: float = 0.0
 
     def top(self, k: int) -> list[int]:
         """The `k` entries closest by e5, then the `k` closest by both models (z-scored,
@@ -137,6 +139,12 @@ class SemanticIndex:
         self._sentences = np.ascontiguousarray(store.vectors("passage", sentences)[:, :split])
         offtopic = store.vectors("query", [prepare(q) for q in (*offtopic_questions(), *not_ours)])
         self._offtopic, self._use_offtopic = _halves(offtopic, split)
+        career = career_offtopic()
+        self._near_schools = tuple(career)
+        self._near_school = np.asarray([k for k, qs in enumerate(career.values()) for _ in qs],
+                                       dtype=np.intp)
+        near = store.vectors("query", [prepare(q) for qs in career.values() for q in qs])
+        self._near, self._use_near = _halves(near, split)
         self._leave_self_out = False
 
     def _with(self, **changes) -> "SemanticIndex":
@@ -166,18 +174,30 @@ class SemanticIndex:
     def scores(self, vector: np.ndarray) -> SemanticScores:
         return self._assemble(vector[:self._split], self._second_scores(vector[self._split:]))
 
-    def _second_scores(self, use: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    def _second_scores(self, use: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
         use_passage = self._use_passages @ use
         return (self._best(self._owner, self._use_phrases @ use, use_passage), use_passage,
-                self._closest(self._use_offtopic @ use))
+                self._closest(self._use_offtopic @ use), self._closest(self._use_near @ use))
 
-    def _assemble(self, e5: np.ndarray, second: tuple[np.ndarray, np.ndarray, float]) -> SemanticScores:
+    def _assemble(self, e5: np.ndarray, second: tuple[np.ndarray, np.ndarray, float, float]
+                  ) -> SemanticScores:
         passage = self._passages @ e5
+        use_phrase, use_passage, use_offtopic, use_near = second
         return SemanticScores(self._best(self._owner, self._phrases @ e5, passage),
                               passage,
                               self._best(self._sentence_owner, self._sentences @ e5, passage),
                               self._closest(self._offtopic @ e5),
-                              *second)
+                              use_phrase, use_passage, use_offtopic,
+                              self._closest(self._near @ e5), use_near)
+
+    def near_by_school(self, prepared: str) -> dict[str, tuple[float, float]]:
+        """Per dev school, both models' cosine of its closest career-worded off-topic
+        question: fitting the direct-answer check leaves a school's own out (`bench`)."""
+        vector = self.vector(prepared)
+        e5 = self._near @ vector[:self._split]
+        use = self._use_near @ vector[self._split:]
+        return {name: (float(e5[self._near_school == k].max()), float(use[self._near_school == k].max()))
+                for k, name in enumerate(self._near_schools)}
 
     def _closest(self, off: np.ndarray) -> float:
         if self._leave_self_out:
