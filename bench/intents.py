@@ -25,6 +25,8 @@ from bot.intents import NOT_A_REQUEST
 from tests.support.builders import make_config, server_client, shared_provider
 from tests.support.routing import evaluate_features, feature_of
 
+from .tuning_data import DEV_SCHOOLS
+
 ROOT = Path(__file__).resolve().parent.parent
 SETS = (("dev", ROOT / "bench" / "data" / "intent_dev_cases.yaml"),
         ("dev2", ROOT / "bench" / "data" / "intent_dev2_cases.yaml"),
@@ -36,8 +38,7 @@ SETS = (("dev", ROOT / "bench" / "data" / "intent_dev_cases.yaml"),
 DATA, TESTS = ROOT / "bench" / "data", ROOT / "tests" / "data"
 FAQ_SETS = {
     "dev": [(ROOT / "knowledge", DATA / "dev_cases.yaml")]
-    + [(DATA / p.name.removesuffix("_cases.yaml"), p)
-       for p in sorted(DATA.glob("kb_dev_*_cases.yaml"))],
+    + [(DATA / f"kb_dev_{school}", DATA / f"kb_dev_{school}_cases.yaml") for school in DEV_SCHOOLS],
     "test": [(ROOT / "knowledge", TESTS / "kb_cases.yaml"),
              (ROOT / "knowledge", TESTS / "kb_cases_blind.yaml"),
              (TESTS / "kb_other_school", TESTS / "kb_other_school_cases.yaml"),

@@ -58,7 +58,7 @@ def run() -> dict:
     rng = random.Random(2027)
     config = load_config({"redis": {"namespace": f"bench-{uuid.uuid4().hex[:6]}"}})
     client = connect(config.redis_url, config.data_dir if config.redis_url else
-                     Path(tempfile.mkdtemp()))
+                     Path(tempfile.mkdtemp()), config.settings.redis)
     stores = Stores.open(client, config.settings, Clock())
     vocab = load_vocab(config.settings.push.vocabulary)
 
