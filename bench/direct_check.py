@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,7 @@ class Row:
     off: bool           # the question is off-topic
     fitted: bool = True  # False: the second batch of career-worded questions, never fitted on
 
-    def features(self, leave: set[str]) -> tuple[float, ...]:
+    def features(self, leave: AbstractSet[str]) -> tuple[float, ...]:
         """The check's features with the career-worded questions of the schools in `leave`
         left out of the memory (always the row's own school: at a school nothing was
         written for, the memory holds none of its own students' questions)."""
@@ -85,7 +86,7 @@ def collect() -> list[Row]:
     return rows
 
 
-def fit(rows: list[Row], leave: set[str] = frozenset(), keep: float = KEEP, l2: float = L2
+def fit(rows: list[Row], leave: AbstractSet[str] = frozenset(), keep: float = KEEP, l2: float = L2
         ) -> tuple[np.ndarray, float, float]:
     """(weights, bias, floor): logistic regression, right against the rest, by Newton's
     method on standardized features (mapped back to raw ones); the floor lets `keep` of
